@@ -1,0 +1,61 @@
+"""One error type for bad input, and a list that collects them so a run reports all at once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ContentError:
+    """A problem in one source file: where it is, what is wrong, what was expected."""
+
+    path: str
+    line: int | None
+    message: str
+    expected: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.message}"
+        return f"{text} (expected {self.expected})" if self.expected else text
+
+
+class BuildError(Exception):
+    """Raised when a stage found errors; carries every error of that stage."""
+
+    def __init__(self, stage: str, errors: list[ContentError]):
+        self.stage = stage
+        self.errors = errors
+        super().__init__(f"{stage}: {len(errors)} error(s)")
+
+    def report(self) -> str:
+        lines = [f"{self.stage}: {err}" for err in self.errors]
+        lines.append(f"{len(self.errors)} error(s); nothing was written.")
+        return "\n".join(lines)
+
+
+@dataclass
+class ErrorList:
+    """Collects errors across files; `raise_if_any` ends the stage when something was found."""
+
+    root: Path | None = None
+    errors: list[ContentError] = field(default_factory=list)
+
+    def add(self, path: Path | str, line: int | None, message: str, expected: str = "") -> None:
+        self.errors.append(ContentError(self.display(path), line, message, expected))
+
+    def display(self, path: Path | str) -> str:
+        path = Path(path)
+        if self.root is not None:
+            try:
+                return path.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return path.as_posix()
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self, stage: str) -> None:
+        if self.errors:
+            raise BuildError(stage, list(self.errors))

@@ -1,0 +1,190 @@
+"""The site's nouns as frozen dataclasses. Built by validate.py, related by assemble.py."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+VALIDITY_SLUGS = {"有效": "youxiao", "失效": "shixiao", "废止": "feizhi", "修改": "xiugai"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a thing was written, for error messages and the build cache."""
+
+    path: Path
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Footer:
+    organizer: str
+    contact: str
+    site_code: str
+    icp: str
+    psb: str
+    psb_url: str | None
+    dzjg_url: str | None
+    error_report_url: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    site_name: str
+    city_name: str
+    city_adcode: str
+    city_column: str
+    base_url: str
+    base_path: str
+    service_platform: str
+    page_size: int
+    footer: Footer
+
+    @property
+    def domain_name(self) -> str:
+        return self.base_url.split("://", 1)[1]
+
+
+@dataclass(frozen=True)
+class Domain:
+    slug: str
+    name: str
+    description: str
+    order: int
+
+
+@dataclass(frozen=True)
+class ColumnConfig:
+    """A column's identity and branding, from districts/<slug>/column.yaml."""
+
+    slug: str
+    name: str
+    adcode: str
+    level: str                    # "city" | "district"
+    description: str
+    keywords: tuple[str, ...]
+    theme: str
+    banner: str
+    primary: str
+    accent: str
+    folder: Path                  # districts/<slug>/, home of the overrides
+
+    @property
+    def is_city(self) -> bool:
+        return self.level == "city"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a catalogue (公开事项目录)."""
+
+    id: str
+    column: str
+    domain: str
+    level1: str
+    level2: str
+    elements: str
+    basis: str
+    time_limit: str
+    subject: str
+    channels: tuple[str, ...]
+    audience: str
+    mode: str
+    levels: tuple[str, ...]
+    type: str
+    service_name: str | None
+    service_url: str | None
+    source: Source
+
+    @property
+    def is_service(self) -> bool:
+        return self.type == "政务服务事项"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    title: str
+    href: str                    # a file name in content/<column>/files/ or an http(s) address
+
+    @property
+    def is_external(self) -> bool:
+        return self.href.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class Record:
+    """A published record (公开信息); policies and topic records are records of another kind."""
+
+    id: str
+    column: str
+    kind: str                    # "record" | "policy" | "topic"
+    title: str
+    written: dt.date
+    published: dt.date
+    publisher: str
+    index_no: str
+    body: str                    # Markdown source
+    source: Source
+    item: str | None = None
+    township: str | None = None
+    doc_no: str | None = None
+    category: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    validity: str | None = None
+    replaced_by: str | None = None
+    topic: str | None = None
+    subcolumn: str | None = None
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.published, self.id)
+
+
+@dataclass(frozen=True)
+class Township:
+    slug: str
+    column: str
+    name: str
+    code: str
+    exclude_domains: tuple[str, ...]
+    exclude_items: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Subcolumn:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    column: str
+    name: str
+    description: str
+    subcolumns: tuple[Subcolumn, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """One column's items in one domain, in file order."""
+
+    column: str
+    domain: str
+    items: tuple[Item, ...]
+
+
+@dataclass
+class Content:
+    """Everything validated, before relations are worked out."""
+
+    config: SiteConfig
+    domains: tuple[Domain, ...]
+    columns: tuple[ColumnConfig, ...]
+    items: list[Item] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    townships: list[Township] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    files: dict[str, list[Path]] = field(default_factory=dict)   # column -> attachment files
