@@ -42,7 +42,9 @@ class ErrorList:
     errors: list[ContentError] = field(default_factory=list)
 
     def add(self, path: Path | str, line: int | None, message: str, expected: str = "") -> None:
-        self.errors.append(ContentError(self.display(path), line, message, expected))
+        error = ContentError(self.display(path), line, message, expected)
+        if error not in self.errors:   # one broken template would otherwise be reported per page
+            self.errors.append(error)
 
     def display(self, path: Path | str) -> str:
         path = Path(path)

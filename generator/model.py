@@ -14,6 +14,10 @@ class Source:
 
     path: Path
     line: int | None = None
+    key_lines: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def line_of(self, key: str) -> int | None:
+        return self.key_lines.get(key, self.line)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def check_catalogues(content: Content, errors: ErrorList) -> None:
             reported.add(item.source.path)
             errors.add(item.source.path, None, f"catalogue file names unknown domain '{item.domain}'",
                        "a file named <domain slug>.yaml for a domain in content/domains.yaml")
-        unique(seen, (item.column, item.id), item.source.path, item.source.line, "item id", errors)
+        unique(seen, (item.column, item.id), item.source.path, item.source.line_of("id"), "item id", errors)
 
 
 def check_townships(content: Content, errors: ErrorList) -> None:
@@ -54,17 +54,17 @@ def check_townships(content: Content, errors: ErrorList) -> None:
     seen: dict[tuple[str, str], str] = {}
     for town in content.townships:
         where = (town.source.path, town.source.line)
-        unique(seen, (town.column, town.slug), *where, "township slug", errors)
+        unique(seen, (town.column, town.slug), town.source.path, town.source.line_of("slug"), "township slug", errors)
         if levels.get(town.column) != "district":
             errors.add(*where, f"township '{town.slug}' is under a column that is not a district",
                        "townships only in district columns")
         for slug in town.exclude_domains:
             if slug not in domains:
-                errors.add(*where, f"township '{town.slug}' excludes unknown domain '{slug}'",
+                errors.add(town.source.path, town.source.line_of("exclude_domains"), f"township '{town.slug}' excludes unknown domain '{slug}'",
                            "a domain slug from content/domains.yaml")
         for item in town.exclude_items:
             if (town.column, item) not in items:
-                errors.add(*where, f"township '{town.slug}' excludes unknown item '{item}'",
+                errors.add(town.source.path, town.source.line_of("exclude_items"), f"township '{town.slug}' excludes unknown item '{item}'",
                            f"an item id from content/{town.column}/catalogue/")
 
 
@@ -76,21 +76,21 @@ def check_records(content: Content, errors: ErrorList) -> None:
     policies = {(r.column, r.id) for r in content.records if r.kind == "policy"}
     seen: dict[tuple[str, str], str] = {}
     for record in content.records:
-        where = (record.source.path, record.source.line)
-        unique(seen, (record.column, record.id), *where, "record id", errors)
-        check_item(record, items, where, errors)
-        check_township(record, items, towns, where, errors)
+        at = lambda key, r=record: (r.source.path, r.source.line_of(key))  # noqa: E731
+        unique(seen, (record.column, record.id), *at("id"), "record id", errors)
+        check_item(record, items, at("item"), errors)
+        check_township(record, items, towns, at("township"), errors)
         if record.replaced_by and (record.column, record.replaced_by) not in policies:
-            errors.add(*where, f"replaced_by '{record.replaced_by}' is not a policy document of this column",
+            errors.add(*at("replaced_by"), f"replaced_by '{record.replaced_by}' is not a policy document of this column",
                        "the id of a document in content/" + record.column + "/policies/")
         if record.kind == "topic":
             topic = topics[(record.column, record.topic)]
             if record.subcolumn not in {s.slug for s in topic.subcolumns}:
-                errors.add(*where, f"unknown sub-column '{record.subcolumn}'",
+                errors.add(*at("subcolumn"), f"unknown sub-column '{record.subcolumn}'",
                            "one of " + ", ".join(s.slug for s in topic.subcolumns))
         for attachment in record.attachments:
             if not attachment.is_external and (record.column, attachment.href) not in files:
-                errors.add(*where, f"attachment '{attachment.href}' not found",
+                errors.add(*at("attachments"), f"attachment '{attachment.href}' not found",
                            f"a file content/{record.column}/files/{attachment.href} or an https:// address")
 
 

@@ -175,7 +175,7 @@ def catalogue_items(doc: Document, column: str, config: SiteConfig | None, error
         name, url = service_of(values, entry, doc.path, config, errors)
         values = {k: v for k, v in values.items() if k != "service"}
         items.append(Item(column=column, domain=domain, service_name=name, service_url=url,
-                          source=Source(doc.path, entry.line), **values))
+                          source=Source(doc.path, entry.line, entry.key_lines), **values))
     return items
 
 
@@ -235,7 +235,7 @@ def record_of(entry: Any, line: int | None, doc: Document, column: str, kind: st
     values["attachments"] = attachments_of(values["attachments"], entry, doc.path, errors)
     values["index_no"] = values["index_no"] or index_number(content, column, values)
     return Record(column=column, kind=kind, body=body, topic=topic,
-                  source=Source(doc.path, entry.line), **values)
+                  source=Source(doc.path, entry.line, entry.key_lines), **values)
 
 
 def attachments_of(value: Any, entry: SourceMap, path: Path, errors: ErrorList) -> tuple[Attachment, ...]:
@@ -265,7 +265,7 @@ def township_list(doc: Document, column: str, errors: ErrorList) -> list[Townshi
     for entry, line in list_under(doc, "townships", errors):
         values = read_fields(entry, TOWNSHIP_FIELDS, doc.path, errors, "township", line)
         if values and None not in (values["slug"], values["name"], values["code"]):
-            townships.append(Township(column=column, source=Source(doc.path, entry.line), **values))
+            townships.append(Township(column=column, source=Source(doc.path, entry.line, entry.key_lines), **values))
     return townships
 
 
