@@ -17,7 +17,7 @@ from .themes import ThemeSet
 
 
 def template_filters() -> dict:
-    return {"markdown": lambda text: Markup(to_html(text)), "cndate": cn_date}
+    return {"markdown": lambda text, files_url="": Markup(to_html(text, files_url)), "cndate": cn_date}
 
 
 def cn_date(value: dt.date) -> str:

@@ -25,3 +25,10 @@ def test_tables_images_links_and_headings_survive():
 
 def test_level_one_heading_is_demoted():
     assert parsed("# 公告").find("h1") is None
+
+
+def test_relative_links_and_images_point_into_the_files_folder():
+    doc = BeautifulSoup(to_html("![图](photo.png) [名单](list.csv) [外](https://x.cn/a) [锚](#a)", "../files/"),
+                        "html.parser")
+    assert doc.find("img")["src"] == "../files/photo.png"
+    assert [a["href"] for a in doc.find_all("a")] == ["../files/list.csv", "https://x.cn/a", "#a"]
