@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set up a local environment in .venv/.
+#   bash scripts/setup.sh          the build's dependencies
+#   bash scripts/setup.sh --test   plus the test dependencies and Debian's chromium for browser tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
+
+if [ "${1:-}" = "--test" ]; then
+  .venv/bin/python -m pip install --quiet -e '.[test]'
+  if [ ! -x /usr/bin/chromium ]; then
+    SUDO=""
+    if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+    echo "setup: installing Debian chromium for the browser tests" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  fi
+else
+  .venv/bin/python -m pip install --quiet -e .
+fi
