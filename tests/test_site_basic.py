@@ -154,3 +154,18 @@ def test_district_colours_and_static_override(basic_site, tmp_path, site_copy):
     assert west.select_one("link[rel=stylesheet]")["href"] == "static/site.css"        # west/static/site.css
     assert east.select_one("link[rel=stylesheet]")["href"] == "../static/site.css"     # the shared theme
     assert "--primary:#2e7d32" in west.find("style").text
+
+
+def test_the_page_checks_catch_broken_pages(basic_site, tmp_path):
+    import shutil
+    copy = tmp_path / "copy"
+    shutil.copytree(basic_site, copy)
+    page = copy / "east/index.html"
+    html = page.read_text(encoding="utf-8")
+    html = html.replace('lang="zh-CN"', 'lang="en"').replace("网站标识码", "").replace(
+        'href="../static/site.css"', 'href="../static/missing.css"')
+    page.write_text(html, encoding="utf-8")
+    problems = every_page_problems(copy, BASE_URL, BASE_PATH)
+    assert "east/index.html: lang is not zh-CN" in problems
+    assert "east/index.html: footer lacks 网站标识码" in problems
+    assert "east/index.html: broken link ../static/missing.css" in problems
