@@ -169,3 +169,27 @@ def test_the_page_checks_catch_broken_pages(basic_site, tmp_path):
     assert "east/index.html: lang is not zh-CN" in problems
     assert "east/index.html: footer lacks 网站标识码" in problems
     assert "east/index.html: broken link ../static/missing.css" in problems
+
+
+def test_a_column_can_choose_another_theme_that_replaces_only_some_files(site_copy, tmp_path):
+    from conftest import REPO, build_into
+    from generator.paths import ProjectPaths
+    from generator.pipeline import build
+    import shutil
+    themes = tmp_path / "themes"
+    shutil.copytree(REPO / "themes", themes)
+    (themes / "dark/templates").mkdir(parents=True)
+    (themes / "dark/static").mkdir()
+    (themes / "dark/templates/column.html").write_text(
+        '{% extends "default/column.html" %}{% block content %}<p class="dark-theme">深色主题</p>{{ super() }}{% endblock %}',
+        encoding="utf-8")
+    (themes / "dark/static/site.css").write_text("body{background:#111}", encoding="utf-8")
+    config = site_copy / "districts/east/column.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("banner:", "theme: dark\nbanner:"), encoding="utf-8")
+    build(ProjectPaths.at(site_copy, tmp_path / "out", themes), log=lambda _m: None)
+    east = soup(tmp_path / "out", "east/index.html")
+    assert east.select_one(".dark-theme") and east.select_one(".tiles")        # theme file extends the default
+    assert east.select_one("link[rel=stylesheet]")["href"] == "static/site.css"
+    assert (tmp_path / "out/east/static/site.css").read_text() == "body{background:#111}"
+    assert soup(tmp_path / "out", "east/shehui-jiuzhu/index.html").select_one(".catalogue-table")  # default template
+    assert not soup(tmp_path / "out", "west/index.html").select_one(".dark-theme")
