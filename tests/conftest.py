@@ -41,6 +41,7 @@ def site_copy(tmp_path) -> Path:
     """A writable copy of the small test site, for tests that break it on purpose."""
     root = tmp_path / "site"
     shutil.copytree(BASIC, root)
+    shutil.copytree(REPO / "themes", root / "themes")     # a whole project, for the command line
     return root
 
 
