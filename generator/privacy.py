@@ -1,0 +1,116 @@
+"""The personal-data guard (保密审查) that runs in every build.
+
+Scans, line by line, every record source file (Markdown and bulk YAML under records/, policies/
+and topics/: titles, bodies and every other key) and every attachment file (its name, and its
+contents when it is text such as CSV). An unmasked 身份证号, 手机号 or 银行卡号 is a content error
+with file:line and a masked preview. A record that declares `privacy_exception: <reason>` is
+exempt; its finds are returned as exemptions for `build.py check` to report as notices.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ErrorList
+from .model import Content, Record
+from .paths import ProjectPaths
+from .pii import find_personal_data
+
+RECORD_FOLDERS = ("records", "policies", "topics")
+RECORD_SUFFIXES = (".md", ".yaml", ".yml")
+TEXT_SUFFIXES = (".csv", ".txt", ".md", ".tsv", ".json", ".xml", ".html", ".htm")
+EXPECTED = ("the number masked (430104********1234, 138****5678; `python build.py mask <file>` does it), "
+            "or privacy_exception: <lawful reason> on the record")
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """A find in a record that declares a lawful exception."""
+
+    path: Path
+    line: int
+    preview: str
+    record: Record
+
+
+def guard_personal_data(content: Content, paths: ProjectPaths, errors: ErrorList) -> list[Exemption]:
+    owners = RecordOwners(content.records)
+    exemptions: list[Exemption] = []
+    for column in column_folders(paths):
+        for path, line, preview in scan_column(column, errors):
+            record = owners.owner(path, line)
+            if record is not None and record.privacy_exception:
+                exemptions.append(Exemption(path, line, preview, record))
+            else:
+                errors.add(path, line, f"unmasked personal data (个人信息未脱敏): {preview}", EXPECTED)
+    return exemptions
+
+
+def column_folders(paths: ProjectPaths) -> list[Path]:
+    if not paths.content.is_dir():
+        return []
+    return sorted(p for p in paths.content.iterdir() if p.is_dir() and p != paths.maps)
+
+
+def scan_column(folder: Path, errors: ErrorList):
+    """(path, line, masked preview) of every find in one column's content folder."""
+    for name in RECORD_FOLDERS:
+        for path in sorted((folder / name).rglob("*")):
+            if path.suffix in RECORD_SUFFIXES and path.is_file():
+                yield from scan_file(path, errors)
+    for path in sorted((folder / "files").rglob("*")):
+        if path.is_file() and not path.name.startswith("."):     # hidden files are never published
+            yield from ((path, None, f.preview + "（文件名）") for f in find_personal_data(path.name))
+            if path.suffix.lower() in TEXT_SUFFIXES:
+                yield from scan_file(path, errors)
+
+
+def scan_file(path: Path, errors: ErrorList):
+    text = read_text(path, errors)
+    if text is None:
+        return
+    for number, line in enumerate(text.splitlines(), 1):
+        for find in find_personal_data(line):
+            yield path, number, find.preview
+
+
+def read_text(path: Path, errors: ErrorList) -> str | None:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    errors.add(path, None, "cannot read the file as text to check it for personal data", "UTF-8 or GB18030 text")
+    return None
+
+
+class RecordOwners:
+    """Which record a line of a source file belongs to, and which records an attachment file."""
+
+    def __init__(self, records: list[Record]):
+        self.by_file: dict[Path, list[tuple[int, Record]]] = {}
+        self.by_attachment: dict[tuple[str, str], list[Record]] = {}
+        for record in records:
+            self.by_file.setdefault(record.source.path.resolve(), []).append((record.source.line or 1, record))
+            for attachment in record.attachments:
+                self.by_attachment.setdefault((record.column, attachment.href), []).append(record)
+        for entries in self.by_file.values():
+            entries.sort(key=lambda e: e[0])
+
+    def owner(self, path: Path, line: int | None) -> Record | None:
+        entries = self.by_file.get(path.resolve())
+        if entries is None:
+            return self.attachment_owner(path)
+        if len(entries) == 1 and path.suffix == ".md":
+            return entries[0][1]
+        index = bisect.bisect_right([e[0] for e in entries], line or 0) - 1
+        return entries[index][1] if index >= 0 else None
+
+    def attachment_owner(self, path: Path) -> Record | None:
+        """An attachment file is exempt when a record publishing it declares an exception."""
+        if path.parent.name != "files":
+            return None
+        records = self.by_attachment.get((path.parent.parent.name, path.name), [])
+        return next((r for r in records if r.privacy_exception), records[0] if records else None)
