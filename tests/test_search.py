@@ -1,0 +1,234 @@
+"""Site search (站内查询): the Pagefind bundles built with the default site, queried from Node
+(pagefind.js with file reads in place of fetch) and from the search page in headless Chromium."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from conftest import soup
+
+QUERY_JS = Path(__file__).parent / "search" / "query.mjs"
+NODE = shutil.which("node") or "/usr/bin/node"
+COLUMNS = ["changsha", "furong", "tianxin", "yuelu", "kaifu", "yuhua", "wangcheng", "changshaxian", "liuyang",
+           "ningxiang"]
+TOP = 10
+
+# (query, filters, a fragment of the title of the pages that must be among the top results).
+# The wanted pages are looked up in the built site: the indexed pages that pass the filters and
+# whose title holds the fragment. Queries are kept to what a citizen would type.
+QUERY_SET = [
+    ("核酸采样点", {}, "核酸采样点"),
+    ("城乡最低生活保障对象公示", {"区县": "长沙县"}, "城乡最低生活保障对象公示"),
+    ("调整退休人员基本养老金", {"区县": "开福区"}, "调整退休人员基本养老金"),
+    ("社会救助服务热线", {"区县": "开福区"}, "社会救助服务热线"),
+    ("耕地地力保护补贴", {"区县": "宁乡市"}, "耕地地力保护补贴"),
+    ("食品经营抽查结果", {"区县": "岳麓区"}, "抽查结果"),
+    ("分户补偿情况", {"区县": "长沙市"}, "分户补偿"),
+    ("污水处理厂提标改造", {"区县": "宁乡市"}, "污水处理厂提标改造"),
+    ("安置房建设项目", {"区县": "开福区"}, "安置房"),
+    ("义务教育阶段招生入学工作方案", {"区县": "芙蓉区"}, "义务教育阶段招生入学工作方案"),
+    ("被征地农民纳入社会保障", {"区县": "长沙县"}, "被征地农民"),
+    ("临时救助情况", {"区县": "长沙市"}, "临时救助情况"),
+    ("征收集体土地补偿安置办法", {"区县": "长沙县", "类型": "文件"}, "征收集体土地补偿安置办法"),
+    ("村庄规划批前公示", {"区县": "宁乡市"}, "村庄规划"),
+    ("提质改造工程", {"区县": "芙蓉区"}, "提质改造"),
+    ("强农惠农富农政策", {"区县": "浏阳市"}, "强农惠农富农"),
+    ("雷锋大道北延线", {}, "雷锋大道北延线"),
+    ("征收土地预公告", {"区县": "芙蓉区"}, "征收土地预公告"),
+    ("自然灾害救助应急预案", {"区县": "开福区"}, "自然灾害救助应急预案"),
+    ("就业创业补贴资金管理办法", {"区县": "长沙市"}, "就业创业补贴资金管理办法"),
+    ("最低生活保障审核确认实施办法", {"区县": "浏阳市"}, "最低生活保障审核确认实施办法"),
+    ("梅溪湖二期学校", {}, "梅溪湖二期学校"),
+    ("政务公开工作要点", {"区县": "望城区"}, "政务公开工作要点"),
+    ("国有建设用地使用权挂牌出让", {"区县": "宁乡市"}, "挂牌出让"),
+    ("生态环境质量状况", {"区县": "长沙市"}, "生态环境质量状况"),
+    ("安全生产行政处罚决定", {"区县": "芙蓉区"}, "安全生产行政处罚决定"),
+    ("冬春生活救助对象", {"区县": "浏阳市"}, "冬春生活救助对象"),
+    ("危险化学品经营许可", {"区县": "芙蓉区", "类型": "事项"}, "危险化学品经营许可"),
+    ("招生政策及学区划分", {"区县": "宁乡市", "类型": "事项"}, "招生政策及学区划分"),
+    ("征地补偿", {"区县": "岳麓区", "类型": "目录"}, "征地补偿领域"),
+]
+RECALL_FLOOR = 0.9
+
+
+def node_query(site: Path, queries: list[dict], bundles: list[str] | None = None) -> list[dict]:
+    job = {"site": str(site), "top": TOP, "queries": queries,
+           "bundles": bundles or [f"{c}/pagefind/" for c in COLUMNS]}
+    run = subprocess.run([NODE, str(QUERY_JS)], input=json.dumps(job, ensure_ascii=False), capture_output=True,
+                         text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+@pytest.fixture(scope="module")
+def query_set_answers(default_site):
+    return node_query(default_site, [{"q": q, "filters": f} for q, f, _ in QUERY_SET])
+
+
+def test_every_column_has_its_own_bundle(default_site):
+    for column in COLUMNS:
+        assert (default_site / column / "pagefind" / "pagefind.js").is_file()
+        assert (default_site / column / "pagefind" / "pagefind-entry.json").is_file()
+
+
+INDEXED_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
+INDEXED_FILTER = re.compile(r'data-pagefind-filter="([^:"]+):([^"]*)"')
+
+
+def indexed_pages(site: Path) -> list[tuple[str, str, dict]]:
+    """(address as Pagefind gives it, title, filters) of every page that has a search entry."""
+    pages = []
+    for file in site.rglob("*.html"):
+        text = file.read_text(encoding="utf-8")
+        if "data-pagefind-body" not in text:
+            continue
+        url = "/" + file.relative_to(site).as_posix()
+        url = url[: -len("index.html")] if url.endswith("/index.html") else url
+        pages.append((url, INDEXED_H1.search(text).group(1).strip(), dict(INDEXED_FILTER.findall(text))))
+    return pages
+
+
+def test_query_set_recall(default_site, query_set_answers):
+    pages = indexed_pages(default_site)
+    ranks = []       # the rank of the first wanted page in each query's top results, None when missed
+    for (query, filters, fragment), answer in zip(QUERY_SET, query_set_answers):
+        wanted = {url for url, title, f in pages
+                  if fragment in title and all(f.get(k) == v for k, v in filters.items())}
+        assert wanted, f"the query set needs updating: no page for {query!r} {filters} in the content"
+        urls = [r["url"] for r in answer["results"]]
+        ranks.append(next((n for n, url in enumerate(urls, 1) if url in wanted), None))
+    found = [r for r in ranks if r]
+    recall = len(found) / len(QUERY_SET)
+    print(f"query set recall@{TOP}: {recall:.2%} over {len(QUERY_SET)} queries; "
+          f"mean reciprocal rank {sum(1 / r for r in found) / len(QUERY_SET):.2f}")
+    missed = [query for query, rank in zip(QUERY_SET, ranks) if rank is None]
+    assert recall >= RECALL_FLOOR, f"recall {recall:.2%}; missed {missed}"
+
+
+def test_filters_narrow_results(query_set_answers):
+    for (q, filters, _), answer in zip(QUERY_SET, query_set_answers):
+        for result in answer["results"]:
+            for key, value in filters.items():
+                assert result["filters"][key] == [value], (q, result)
+
+
+def test_district_filter_narrows_city_wide_results(default_site):
+    everywhere, yuelu = node_query(default_site, [{"q": "征地补偿"}, {"q": "征地补偿", "filters": {"区县": "岳麓区"}}])
+    assert everywhere["count"] > yuelu["count"] > 0
+    assert {r["where"].split(" › ")[0] for r in everywhere["results"]} - {"岳麓区"}
+    assert all(r["url"].startswith("/yuelu/") and r["where"].startswith("岳麓区") for r in yuelu["results"])
+
+
+def test_column_bundle_alone_finds_only_that_column(default_site):
+    [answer] = node_query(default_site, [{"q": "最低生活保障"}], bundles=["kaifu/pagefind/"])
+    assert answer["count"] > 0 and all(r["url"].startswith("/kaifu/") for r in answer["results"])
+
+
+def test_only_meaningful_content_is_indexed(default_site):
+    """Navigation, footer and list pages stay out of the index; the filters are on the indexed pages."""
+    answers = node_query(default_site, [{"q": q} for q in ("我为政府网站找错", "跳到主要内容", "切换专栏", "更多公开信息")])
+    assert [a["count"] for a in answers] == [0, 0, 0, 0]      # footer, skip link, column nav, list pages
+    policy = sorted(default_site.glob("yuelu/info/zc-*.html"))[0].relative_to(default_site).as_posix()
+    record = soup(default_site, policy)
+    body = record.select_one("[data-pagefind-body]")
+    assert body is not None and body.name == "main"
+    filters = {span["data-pagefind-filter"] for span in body.select("[data-pagefind-filter]")}
+    validity = record.select_one(".meta-table .badge").text
+    year = record.find("meta", attrs={"name": "PubDate"})["content"][:4]
+    assert filters >= {"区县:岳麓区", "类型:文件", f"年份:{year}", f"效力状态:{validity}"}
+    where = body.select_one("[data-pagefind-meta^=where]")["data-pagefind-meta"]
+    assert where == "where:岳麓区 › 文件库"
+    assert soup(default_site, "yuelu/info/index.html").select_one("[data-pagefind-body]") is None
+
+
+def test_every_page_has_a_search_form_to_the_search_page(default_site):
+    record = sorted(default_site.glob("furong/info/*-*.html"))[0].relative_to(default_site).as_posix()
+    for page, action, scope in (("index.html", "search/index.html", None),
+                                ("furong/index.html", "../search/index.html", "furong"),
+                                (record, "../../search/index.html", "furong")):
+        form = soup(default_site, page).select_one("form.site-search")
+        assert form["action"] == action and form["method"] == "get"
+        assert form.select_one("input[name=q]")
+        radios = form.select("input[name=scope]")
+        if scope:
+            assert [(r["value"], r.has_attr("checked")) for r in radios] == [(scope, True), ("", False)]
+        else:
+            assert radios == []
+
+
+def test_search_page_lists_bundles_served_from_the_site(default_site):
+    form = soup(default_site, "search/index.html").select_one("form[data-search]")
+    bundles = json.loads(form["data-bundles"])
+    assert [b["column"] for b in bundles] == COLUMNS
+    for bundle in bundles:
+        assert (default_site / bundle["path"] / "pagefind.js").is_file()
+    for script in soup(default_site, "search/index.html").find_all("script", src=True):
+        assert "://" not in script["src"]
+
+
+# --- in the browser ------------------------------------------------------------------------------
+
+def wait_for_results(page):
+    page.wait_for_function("document.querySelectorAll('[data-results] li').length > 0", timeout=30_000)
+
+
+def test_browser_search_from_the_home_page_box(page, default_site_url):
+    page.goto(default_site_url)
+    page.fill("#site-search-q", "征地补偿")
+    page.click("form.site-search button[type=submit]")
+    page.wait_for_url(re.compile(r"/search/(index\.html)?\?q="))
+    wait_for_results(page)
+    titles = page.locator("[data-results] li h2").all_inner_texts()
+    assert titles and all("征" in t or "补偿" in t or "征地" in t for t in titles[:5])
+    assert any("征地补偿安置方案公告" in t for t in titles)
+    first = page.locator("[data-results] li").first
+    assert " › " in first.locator(".result-where").inner_text()
+    assert first.locator(".result-excerpt mark").count() > 0
+    assert "找到" in page.locator("[data-status]").inner_text()
+
+
+def test_browser_district_filter_narrows_to_that_district(page, default_site_url):
+    page.goto(default_site_url + "search/index.html?q=" + quote("征地补偿"))
+    wait_for_results(page)
+    page.select_option("select[data-filter='区县']", "岳麓区")
+    page.wait_for_url(re.compile(quote("区县") + "="))
+    page.wait_for_function("[...document.querySelectorAll('[data-results] .result-where')]"
+                           ".every(e => e.textContent.includes('岳麓区'))", timeout=30_000)
+    wait_for_results(page)
+    wheres = page.locator("[data-results] .result-where").all_inner_texts()
+    assert wheres and all("岳麓区" in w for w in wheres)
+
+
+def test_browser_column_home_searches_its_column_then_whole_city(page, default_site_url):
+    page.goto(default_site_url + "kaifu/index.html")
+    page.fill("#site-search-q", "最低生活保障")
+    page.click("form.site-search button[type=submit]")
+    wait_for_results(page)
+    assert "开福区" in page.locator("[data-status]").inner_text()
+    links = page.locator("[data-results] li h2 a")
+    assert all("/kaifu/" in href for href in links.evaluate_all("els => els.map(e => e.href)"))
+    page.goto(default_site_url + "kaifu/index.html")
+    page.fill("#site-search-q", "最低生活保障")
+    page.check("form.site-search input[name=scope][value='']")     # one click: the whole city
+    page.click("form.site-search button[type=submit]")
+    wait_for_results(page)
+    assert "全市" in page.locator("[data-status]").inner_text()
+    page.locator("[data-more]").click() if page.locator("[data-more]").is_visible() else None
+    hrefs = page.locator("[data-results] li h2 a").evaluate_all("els => els.map(e => e.href)")
+    assert len({h.split("/")[3] for h in hrefs}) > 1
+
+
+def test_search_result_link_opens_the_record(page, default_site_url):
+    page.goto(default_site_url + "search/index.html?q=" + quote("征收集体土地补偿安置办法") + "&"
+              + quote("区县") + "=" + quote("开福区"))
+    wait_for_results(page)
+    page.locator("[data-results] li h2 a").first.click()
+    page.wait_for_load_state()
+    assert "补偿安置办法" in page.locator("h1").inner_text()
+    assert "/kaifu/info/" in page.url

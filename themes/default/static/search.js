@@ -1,0 +1,178 @@
+/* Site search page (站内查询). Runs the query found in the page address (?q=…&scope=…&区县=…),
+   against one column's Pagefind bundle, or all columns' bundles merged for a city-wide search.
+   The Pagefind files are built with the site and served from it; nothing is loaded from elsewhere. */
+import { rankedSearch } from "./search-rank.js";
+
+const FILTERS = ["区县", "领域", "类型", "年份", "效力状态"];
+const PAGE = 20;
+
+const form = document.querySelector("form[data-search]");
+const status = document.querySelector("[data-status]");
+const list = document.querySelector("[data-results]");
+const more = document.querySelector("[data-more]");
+const root = new URL(form.dataset.root, window.location.href);
+const bundles = JSON.parse(form.dataset.bundles);
+const params = new URLSearchParams(window.location.search);
+const scope = bundles.some((b) => b.column === params.get("scope")) ? params.get("scope") : "";
+
+form.elements.q.value = params.get("q") || "";
+form.elements.scope.value = scope;
+
+function say(text) {
+  status.textContent = text;
+}
+
+async function loadPagefind() {
+  const chosen = scope ? bundles.filter((b) => b.column === scope) : bundles;
+  const primary = chosen[0];
+  const pagefind = await import(new URL(primary.path + "pagefind.js", root).href);
+  await pagefind.options({ baseUrl: root.pathname, excerptLength: 36 });
+  for (const other of chosen.slice(1)) {
+    try {
+      await pagefind.mergeIndex(new URL(other.path, root).href, { baseUrl: root.pathname });
+    } catch (error) {
+      console.warn(`search: no index for ${other.name}`, error);   // a column with nothing to index
+    }
+  }
+  return pagefind;
+}
+
+function fillFilters(available) {
+  for (const key of FILTERS) {
+    const select = form.querySelector(`select[data-filter="${key}"]`);
+    const values = Object.keys(available[key] || {});
+    values.sort((a, b) => (key === "年份" ? b.localeCompare(a) : a.localeCompare(b, "zh-CN")));
+    for (const value of values) {
+      select.append(new Option(`${value}（${available[key][value]}）`, value));
+    }
+    const wanted = params.get(key);
+    if (wanted && values.includes(wanted)) select.value = wanted;
+    select.closest("label").hidden = values.length === 0;
+  }
+}
+
+function chosenFilters() {
+  const filters = {};
+  for (const key of FILTERS) {
+    const value = form.querySelector(`select[data-filter="${key}"]`).value;
+    if (value) filters[key] = value;
+  }
+  return filters;
+}
+
+/* Pagefind excerpts are HTML with <mark> around matches; keep only text and <mark>. */
+function excerptNodes(html) {
+  const doc = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
+  const out = document.createElement("p");
+  out.className = "result-excerpt";
+  for (const node of doc.body.firstChild.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      out.append(mark);
+    } else {
+      out.append(document.createTextNode(node.textContent));
+    }
+  }
+  return out;
+}
+
+function resultItem(data) {
+  const li = document.createElement("li");
+  const title = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = data.meta.title || data.url;
+  title.append(link);
+  li.append(title);
+  const info = document.createElement("p");
+  info.className = "result-where";
+  info.textContent = data.meta.where || "";
+  const type = (data.filters["类型"] || [])[0];
+  if (type) {
+    const badge = document.createElement("span");
+    badge.className = "badge";
+    badge.textContent = type;
+    info.prepend(badge, " ");
+  }
+  if (data.meta.date) {
+    const date = document.createElement("time");
+    date.dateTime = data.meta.date;
+    date.textContent = data.meta.date;
+    info.append(" · ", date);
+  }
+  li.append(info, excerptNodes(data.excerpt));
+  return li;
+}
+
+let pagefind = null;
+let results = [];
+let shown = 0;
+let run = 0;
+
+async function showMore() {
+  const mine = run;
+  const slice = results.slice(shown, shown + PAGE);
+  const items = await Promise.all(slice.map((r) => r.data()));
+  if (mine !== run) return;
+  list.append(...items.map(resultItem));
+  shown += slice.length;
+  more.hidden = shown >= results.length;
+}
+
+async function search() {
+  const mine = ++run;
+  const term = form.elements.q.value.trim();
+  const filters = chosenFilters();
+  const address = new URLSearchParams();
+  if (term) address.set("q", term);
+  if (scope) address.set("scope", scope);
+  for (const [key, value] of Object.entries(filters)) address.set(key, value);
+  window.history.replaceState(null, "", `?${address}`);
+  list.replaceChildren();
+  more.hidden = true;
+  if (!term && Object.keys(filters).length === 0) {
+    say("请输入关键词，或选择筛选条件。");
+    return;
+  }
+  say("正在查询…");
+  const found = await rankedSearch(pagefind, term, filters);
+  if (mine !== run) return;
+  results = found;
+  shown = 0;
+  const where = scope ? bundles.find((b) => b.column === scope).name + "专栏" : "全市";
+  say(results.length
+    ? `在${where}找到 ${results.length} 条与“${term || "筛选条件"}”相关的结果。`
+    : `在${where}没有找到与“${term || "筛选条件"}”相关的结果，请换个关键词或放宽筛选条件。`);
+  await showMore();
+}
+
+async function start() {
+  say("正在加载查询索引…");
+  try {
+    pagefind = await loadPagefind();
+    fillFilters(await pagefind.filters());
+  } catch (error) {
+    say("查询索引加载失败，请稍后再试。");
+    throw error;
+  }
+  form.addEventListener("submit", (event) => {
+    if (form.elements.scope.value !== scope) return;   // another scope: load the page for it
+    event.preventDefault();
+    search();
+  });
+  form.elements.scope.addEventListener("change", () => form.submit());
+  for (const key of FILTERS) {
+    form.querySelector(`select[data-filter="${key}"]`).addEventListener("change", search);
+  }
+  let timer = 0;
+  form.elements.q.addEventListener("input", () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(search, 300);
+  });
+  more.addEventListener("click", showMore);
+  form.dataset.ready = "true";
+  await search();
+}
+
+start();
