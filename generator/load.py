@@ -4,6 +4,7 @@ Nothing is checked here beyond "the file can be read and parsed"; validate.py ch
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,19 +41,21 @@ class Sources:
     site: Document | None
     domains: Document | None
     columns: list[ColumnSources]
+    maps: list[Document] = field(default_factory=list)   # content/map/*.geojson
 
 
 def read_sources(paths: ProjectPaths, errors: ErrorList) -> Sources:
     site = read_yaml(paths.site_file, errors)
     domains = read_yaml(paths.content / "domains.yaml", errors)
     slugs = column_slugs(paths, errors)
-    return Sources(site, domains, [read_column(paths, slug, errors) for slug in slugs])
+    maps = [d for p in sorted(paths.maps.glob("*.geojson")) if (d := read_json(p, errors)) is not None]
+    return Sources(site, domains, [read_column(paths, slug, errors) for slug in slugs], maps)
 
 
 def column_slugs(paths: ProjectPaths, errors: ErrorList) -> list[str]:
     configured = sorted(p.name for p in subfolders(paths.districts))
     for folder in subfolders(paths.content):
-        if folder.name not in configured:
+        if folder.name not in configured and folder != paths.maps:
             errors.add(folder, None, f"content folder '{folder.name}' has no column configuration",
                        f"a file districts/{folder.name}/column.yaml, or a folder named after a column")
     return configured
@@ -100,6 +103,17 @@ def read_yaml(path: Path, errors: ErrorList) -> Document | None:
         return Document(path, parse_yaml(text))
     except YamlSyntaxError as exc:
         errors.add(path, exc.line, exc.problem, "valid YAML")
+        return None
+
+
+def read_json(path: Path, errors: ErrorList) -> Document | None:
+    text = read_text(path, errors)
+    if text is None:
+        return None
+    try:
+        return Document(path, json.loads(text))
+    except json.JSONDecodeError as exc:
+        errors.add(path, exc.lineno, f"invalid JSON: {exc.msg}", "valid GeoJSON")
         return None
 
 

@@ -43,6 +43,8 @@ class SiteConfig:
     service_platform: str
     page_size: int
     footer: Footer
+    map_tiles: str | None = None          # optional tile URL template for the front-page map
+    map_attribution: str | None = None    # its attribution (required with map_tiles)
 
     @property
     def domain_name(self) -> str:
@@ -138,6 +140,7 @@ class Record:
     replaced_by: str | None = None
     topic: str | None = None
     subcolumn: str | None = None
+    privacy_exception: str | None = None   # written reason why personal data is lawfully shown
 
     @property
     def sort_key(self) -> tuple:
@@ -192,3 +195,4 @@ class Content:
     townships: list[Township] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
     files: dict[str, list[Path]] = field(default_factory=dict)   # column -> attachment files
+    citymap: object | None = None      # citygeo.CityMap, from content/map/<city adcode>.geojson

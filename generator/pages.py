@@ -55,7 +55,7 @@ def paginate(entries: Sequence, size: int, url_for: Callable[[int], str]) -> Ite
 
 
 def all_pages(site: Site) -> list[PageJob]:
-    jobs = [site_home(site), not_found(site)]
+    jobs = [site_home(site), not_found(site), search_page(site)]
     for column in site.columns:
         jobs.extend(column_pages(site, column))
     return jobs
@@ -77,6 +77,7 @@ def column_pages(site: Site, column: Column) -> Iterator[PageJob]:
     yield from policy_pages(site, column)
     for topic in column.topics:
         yield from topic_pages(site, column, topic)
+    yield qr_poster(site, column)
     yield feed(site, column)
 
 
@@ -120,7 +121,8 @@ def catalogue_page(site: Site, column: Column, domain_slug: str) -> PageJob:
     return PageJob(urls.catalogue(column.slug, domain_slug), "catalogue.html", column.slug,
                    f"{domain.name}领域基层政务公开事项目录", {
                        "crumbs": column_crumbs(site, column) + [(domain.name, "")],
-                       "domain": domain, "items": items, "counts": counts})
+                       "domain": domain, "items": items, "counts": counts,
+                       "search": search_entry(column, "目录", crumbs=[column.name, domain.name], domain=domain.name)})
 
 
 def item_pages(site: Site, column: Column, item_id: str) -> Iterator[PageJob]:
@@ -130,9 +132,11 @@ def item_pages(site: Site, column: Column, item_id: str) -> Iterator[PageJob]:
     crumbs = column_crumbs(site, column) + [(domain.name, urls.catalogue(column.slug, domain.slug)),
                                             (item.level2, "")]
     url_for = lambda n: urls.item(column.slug, domain.slug, item_id, n)  # noqa: E731
+    entry = search_entry(column, "事项", crumbs=[column.name, domain.name], domain=domain.name)
     for pager in paginate(records, site.config.page_size, url_for):
         yield PageJob(pager.url_for(pager.number), "item.html", column.slug, f"{item.level1} · {item.level2}",
-                      {"crumbs": crumbs, "domain": domain, "item": item, "pager": pager})
+                      {"crumbs": crumbs, "domain": domain, "item": item, "pager": pager,
+                       "search": entry if pager.number == 1 else None})
 
 
 def record_page(site: Site, column: Column, record: Record) -> PageJob:
@@ -147,6 +151,8 @@ def record_page(site: Site, column: Column, record: Record) -> PageJob:
     town = next((t for t in column.townships if t.slug == record.township), None)
     return PageJob(urls.record(column.slug, record.id), "record.html", column.slug, record.title, {
         "crumbs": crumbs + [("正文", "")], "record": record, "item": item, "domain": domain, "township": town,
+        "search": record_search_entry(column, record, [label for label, _ in crumbs[1:]],
+                                      domain.name if domain else None),
         "replaced_by": site.records.get((column.slug, record.replaced_by)) if record.replaced_by else None,
         "replaces": [p for p in column.policies if p.replaced_by == record.id],
     })
@@ -212,9 +218,40 @@ def topic_pages(site: Site, column: Column, topic) -> Iterator[PageJob]:
 def topic_record_page(site: Site, column: Column, topic, sub, record: Record, crumbs: Crumbs) -> PageJob:
     return PageJob(urls.record(column.slug, record.id), "record.html", column.slug, record.title, {
         "crumbs": crumbs + [(sub.name, urls.subcolumn(column.slug, topic.slug, sub.slug)), ("正文", "")],
+        "search": record_search_entry(column, record, [column.name, topic.name, sub.name], None),
         "record": record, "item": None, "domain": None, "township": None, "replaced_by": None, "replaces": []})
 
 
 def feed(site: Site, column: Column) -> PageJob:
     return PageJob(urls.feed(column.slug), "feed.xml", column.slug, column.name + "基层政务公开专栏",
                    {"entries": column.records[:50]})
+
+
+def search_page(site: Site) -> PageJob:
+    """The site search (站内查询); the query runs in the browser from the page's ?q= address."""
+    bundles = [{"column": c.slug, "name": c.name, "path": urls.search_bundle(c.slug)} for c in site.columns]
+    return PageJob(urls.SEARCH, "search.html", None, "站内查询", {
+        "crumbs": home_crumbs(site) + [("站内查询", "")], "bundles": bundles})
+
+
+def qr_poster(site: Site, column: Column) -> PageJob:
+    """A printable poster for the service hall: QR codes of the column home and its domain catalogues."""
+    entries = [(column.name + "基层政务公开专栏", urls.column_home(column.slug))]
+    entries += [(site.domain_of[d].name + "领域公开事项目录", urls.catalogue(column.slug, d)) for d in column.catalogues]
+    return PageJob(urls.qr_poster(column.slug), "qr_poster.html", column.slug, "政务公开专区二维码海报", {
+        "crumbs": column_crumbs(site, column) + [("二维码海报", "")], "entries": entries})
+
+
+def search_entry(column: Column, kind: str, crumbs: list[str], domain: str | None = None,
+                 year: int | None = None, validity: str | None = None, date: str | None = None) -> dict:
+    """What the search index gets of a page: its filters (区县, 领域, 类型, 年份, 效力状态) and
+    where it sits. Only pages with an entry are indexed."""
+    filters = {"区县": column.name, "领域": domain, "类型": kind,
+               "年份": str(year) if year else None, "效力状态": validity}
+    return {"filters": {k: v for k, v in filters.items() if v},
+            "meta": {k: v for k, v in {"where": " › ".join(crumbs), "date": date}.items() if v}}
+
+
+def record_search_entry(column: Column, record: Record, crumbs: list[str], domain: str | None) -> dict:
+    return search_entry(column, "文件" if record.kind == "policy" else "信息", crumbs, domain,
+                        record.published.year, record.validity, record.published.isoformat())

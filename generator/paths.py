@@ -29,3 +29,8 @@ class ProjectPaths:
     @property
     def districts(self) -> Path:
         return self.root / "districts"
+
+    @property
+    def maps(self) -> Path:
+        """content/map/: <city adcode>.geojson, written by `build.py map-data`."""
+        return self.content / "map"

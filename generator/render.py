@@ -8,16 +8,18 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import urls
+from . import citymap, urls
 from .assemble import Column, Site
 from .errors import ErrorList
 from .markdown import to_html
 from .pages import PageJob
+from .qr import QrCodes
 from .themes import ThemeSet
 
 
 def template_filters() -> dict:
-    return {"markdown": lambda text, files_url="": Markup(to_html(text, files_url)), "cndate": cn_date}
+    return {"markdown": lambda text, files_url="": Markup(to_html(text, files_url)), "cndate": cn_date,
+            "map_svg": citymap.svg_map, "map_live": citymap.live_map}
 
 
 def cn_date(value: dt.date) -> str:
@@ -25,11 +27,12 @@ def cn_date(value: dt.date) -> str:
 
 
 class Renderer:
-    def __init__(self, site: Site, themes: ThemeSet):
+    def __init__(self, site: Site, themes: ThemeSet, qr: QrCodes | None = None):
         self.site = site
         self.themes = themes
+        self.qr = qr or QrCodes(None)
         self.columns = {c.slug: c for c in site.columns}
-        self.overridden_static = {c.slug: static_names(c.config.folder / "static") for c in site.columns}
+        self.overridden_static = {c.slug: set(themes.column_static(c)) for c in site.columns}
 
     def render(self, job: PageJob, errors: ErrorList) -> str | None:
         column = self.columns.get(job.column) if job.column else None
@@ -51,19 +54,18 @@ class Renderer:
             link = lambda target: target if "://" in target else config.base_path + target  # noqa: E731
         else:
             link = partial(urls.relative, job.path)
+        canonical = urls.canonical(config.base_url, config.base_path, job.path)
         return {
+            "search": None,   # pages.py gives indexed pages their search entry
             **job.context, "site": self.site, "config": config, "page": job, "column": column,
             "urls": urls, "link": link, "static": partial(self.static_url, link, column),
-            "canonical": urls.canonical(config.base_url, config.base_path, job.path),
+            "canonical": canonical,
+            # qr() is this page's code; qr(path, label) another page's (posters). Encoded only when used.
+            "qr": lambda target=None, label="": self.qr.svg(
+                urls.canonical(config.base_url, config.base_path, target) if target else canonical, label),
         }
 
     def static_url(self, link, column: Column | None, name: str) -> str:
         if column and name in self.overridden_static[column.slug]:
             return link(urls.column_static(column.slug, name))
         return link(urls.shared_static(name))
-
-
-def static_names(folder: Path) -> set[str]:
-    if not folder.is_dir():
-        return set()
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}

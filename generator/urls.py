@@ -12,6 +12,7 @@ from .model import VALIDITY_SLUGS
 HOME = "index.html"
 NOT_FOUND = "404.html"
 SITEMAP = "sitemap.xml"
+SEARCH = "search/index.html"
 
 
 def paged(folder: str, page: int) -> str:
@@ -65,6 +66,15 @@ def subcolumn(column: str, topic_slug: str, sub: str, page: int = 1) -> str:
 
 def feed(column: str) -> str:
     return f"{column}/feed.xml"
+
+
+def qr_poster(column: str) -> str:
+    return f"{column}/qr-poster.html"
+
+
+def search_bundle(column: str) -> str:
+    """The folder of a column's Pagefind index (one index per column)."""
+    return f"{column}/pagefind/"
 
 
 def shared_static(name: str) -> str:

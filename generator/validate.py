@@ -28,7 +28,9 @@ SITE_FIELDS = [
     Field("base_url", "网站域名", s.http_url), Field("base_path", "子路径", s.text, False, "/"),
     Field("service_platform", "政务服务平台地址", s.http_url),
     Field("page_size", "每页条数", s.positive_int, False, 20), Field("footer", "页脚标识", lambda v: v),
+    Field("map", "首页地图", lambda v: v, False),
 ]
+MAP_FIELDS = [Field("tiles", "地图瓦片地址", s.http_url), Field("attribution", "瓦片版权说明", s.text)]
 CITY_FIELDS = [Field("name", "城市名称", s.text), Field("adcode", "行政区划代码", s.adcode),
                Field("column", "市级专栏", s.slug)]
 DOMAIN_FIELDS = [Field("slug", "领域标识", s.slug), Field("name", "领域名称", s.text),
@@ -60,6 +62,7 @@ RECORD_FIELDS = [
     Field("publisher", "发布机构", s.text), Field("index_no", "索引号", s.text, False),
     Field("doc_no", "文号", s.text, False), Field("category", "主题分类", s.text, False),
     Field("attachments", "附件", lambda v: v, False, ()), Field("body", "正文", s.text, False),
+    Field("privacy_exception", "个人信息公开依据", s.text, False),
 ]
 RECORD_KIND_FIELDS = {
     "record": [Field("item", "所属事项", s.slug), Field("township", "所属乡镇(街道)", s.slug, False)],
@@ -104,7 +107,15 @@ def site_config(doc: Document | None, errors: ErrorList) -> SiteConfig | None:
     base_path = "/" + values["base_path"].strip("/") + "/" if values["base_path"].strip("/") else "/"
     return SiteConfig(values["site_name"], city["name"], city["adcode"], city["column"],
                       values["base_url"], base_path, values["service_platform"], values["page_size"],
-                      Footer(**footer))
+                      Footer(**footer), *map_options(doc, values["map"], errors))
+
+
+def map_options(doc: Document, value, errors: ErrorList) -> tuple[str | None, str | None]:
+    """The optional `map:` section: a tile URL template and its attribution, both or neither."""
+    if value is None:
+        return None, None
+    options = read_fields(value, MAP_FIELDS, doc.path, errors, "map", doc.data.line_of("map"))
+    return (options["tiles"], options["attribution"]) if options else (None, None)
 
 
 def domain_list(doc: Document | None, errors: ErrorList) -> tuple[Domain, ...]:

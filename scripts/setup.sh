@@ -17,6 +17,18 @@ if [ "${1:-}" = "--test" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
   fi
+  # axe-core for the accessibility tests, from the npm registry into .tools/ (never a CDN).
+  if [ ! -f .tools/node_modules/axe-core/axe.min.js ]; then
+    if ! command -v npm >/dev/null; then
+      SUDO=""
+      if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+      echo "setup: installing Debian npm for axe-core" >&2
+      $SUDO apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null
+    fi
+    mkdir -p .tools
+    npm install --silent --no-audit --no-fund --prefix .tools axe-core@4 >/dev/null
+  fi
 else
   .venv/bin/python -m pip install --quiet -e .
 fi
