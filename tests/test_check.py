@@ -37,8 +37,8 @@ def built_copy(site_copy, tmp_path):
 def test_periods_from_time_limit():
     assert update_period("按季度公开") == 92 and update_period("按月公开") == 31
     assert update_period("每年3月底前") == 366
-    assert update_period("信息形成或变更之日起20个工作日内") == 28
-    assert update_period("人民代表大会批准后20日内") == 20
+    assert update_period("信息形成或变更之日起20个工作日内") is None      # a deadline, not a period
+    assert update_period("人民代表大会批准后20日内") is None
     assert update_period("公示不少于7日") is None and update_period("作出决定后及时公告") is None
 
 
