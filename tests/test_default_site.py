@@ -78,14 +78,14 @@ def test_township_catalogue_is_the_district_minus_exclusions(default_site):
     assert "涉农补贴" not in shown and "社会救助" in shown
     assert len(shown) == 26 - len(street["exclude_domains"])
     assert not (default_site / f"furong/town/{street['slug']}/shenong-butie.html").exists()
-    with_item = next(t for t in towns if t.get("exclude_items"))
-    excluded = with_item["exclude_items"][0]
-    domain = next(d for d in (p.stem for p in (REPO / "content/furong/catalogue").glob("*.yaml"))
-                  if excluded in {i["id"] for i in content_yaml(f"furong/catalogue/{d}.yaml")["items"]})
-    if domain not in with_item.get("exclude_domains", []):
-        town_page = soup(default_site, f"furong/town/{with_item['slug']}/{domain}.html")
-        assert not town_page.select(f"#item-{excluded}")
-    assert soup(default_site, f"furong/{domain}/index.html").select(f"#item-{excluded}")
+    domain_of = {i["id"]: p.stem for p in (REPO / "content/furong/catalogue").glob("*.yaml")
+                 for i in content_yaml(f"furong/catalogue/{p.name}")["items"]}
+    town, excluded = next((t, item) for t in towns for item in t.get("exclude_items", [])
+                          if domain_of[item] not in t.get("exclude_domains", []))
+    town_page = soup(default_site, f"furong/town/{town['slug']}/{domain_of[excluded]}.html")
+    assert town_page.select(".catalogue-table tbody tr")                   # the domain is kept …
+    assert not town_page.select(f"#item-{excluded}")                       # … without the excluded item
+    assert soup(default_site, f"furong/{domain_of[excluded]}/index.html").select(f"#item-{excluded}")
 
 
 def test_policy_library_covers_every_validity_state(default_site):
