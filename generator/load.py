@@ -23,6 +23,7 @@ class Document:
     path: Path
     data: Any
     body: str | None = None
+    text: str = ""            # the file as read, for checks that look at every line (privacy guard)
 
 
 @dataclass
@@ -34,6 +35,11 @@ class ColumnSources:
     townships: Document | None = None
     topics: list[tuple[Document, list[Document]]] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+
+    def record_documents(self) -> list[Document]:
+        """Every source file of records: records/, policies/ and the topics' record files."""
+        documents = [d for folder in self.records.values() for d in folder]
+        return documents + [d for _topic, records in self.topics for d in records]
 
 
 @dataclass
@@ -100,7 +106,7 @@ def read_yaml(path: Path, errors: ErrorList) -> Document | None:
     if text is None:
         return None
     try:
-        return Document(path, parse_yaml(text))
+        return Document(path, parse_yaml(text), text=text)
     except YamlSyntaxError as exc:
         errors.add(path, exc.line, exc.problem, "valid YAML")
         return None
@@ -134,7 +140,7 @@ def read_markdown(path: Path, errors: ErrorList) -> Document | None:
     except YamlSyntaxError as exc:
         errors.add(path, exc.line, exc.problem, "valid YAML front matter")
         return None
-    return Document(path, data, body="".join(lines[end + 1:]))
+    return Document(path, data, body="".join(lines[end + 1:]), text=text)
 
 
 def read_text(path: Path, errors: ErrorList) -> str | None:

@@ -195,4 +195,5 @@ class Content:
     townships: list[Township] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
     files: dict[str, list[Path]] = field(default_factory=dict)   # column -> attachment files
+    privacy_exemptions: list = field(default_factory=list)       # finds allowed by privacy_exception
     citymap: object | None = None      # citygeo.CityMap, from content/map/<city adcode>.geojson

@@ -67,7 +67,7 @@ def checked_content(paths: ProjectPaths, errors: ErrorList) -> Content:
     if content.config is not None:
         check_references(content, paths, errors)
         content.citymap = read_city_map(content, sources.maps, errors)
-    guard_personal_data(content, paths, errors)
+    content.privacy_exemptions = guard_personal_data(content, sources, errors)
     return content
 
 

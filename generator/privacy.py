@@ -1,8 +1,8 @@
 """The personal-data guard (保密审查) that runs in every build.
 
-Scans, line by line, every record source file (Markdown and bulk YAML under records/, policies/
-and topics/: titles, bodies and every other key) and every attachment file (its name, and its
-contents when it is text such as CSV). An unmasked 身份证号, 手机号 or 银行卡号 is a content error
+Scans, line by line, every record source file as load.py read it (Markdown and bulk YAML under
+records/, policies/ and topics/: titles, bodies and every other key) and every attachment file (its
+name, and its contents when it is text such as CSV). An unmasked 身份证号, 手机号 or 银行卡号 is a content error
 with file:line and a masked preview. A record that declares `privacy_exception: <reason>` is
 exempt; its finds are returned as exemptions for `build.py check` to report as notices.
 """
@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ErrorList
+from .load import ColumnSources, Sources
 from .model import Content, Record
-from .paths import ProjectPaths
 from .pii import find_personal_data
 
-RECORD_FOLDERS = ("records", "policies", "topics")
-RECORD_SUFFIXES = (".md", ".yaml", ".yml")
 TEXT_SUFFIXES = (".csv", ".txt", ".md", ".tsv", ".json", ".xml", ".html", ".htm")
 EXPECTED = ("the number masked (430104********1234, 138****5678; `python build.py mask <file>` does it), "
             "or privacy_exception: <lawful reason> on the record")
@@ -34,10 +32,10 @@ class Exemption:
     record: Record
 
 
-def guard_personal_data(content: Content, paths: ProjectPaths, errors: ErrorList) -> list[Exemption]:
+def guard_personal_data(content: Content, sources: Sources, errors: ErrorList) -> list[Exemption]:
     owners = RecordOwners(content.records)
     exemptions: list[Exemption] = []
-    for column in column_folders(paths):
+    for column in sources.columns:
         for path, line, preview in scan_column(column, errors):
             record = owners.owner(path, line)
             if record is not None and record.privacy_exception:
@@ -47,29 +45,18 @@ def guard_personal_data(content: Content, paths: ProjectPaths, errors: ErrorList
     return exemptions
 
 
-def column_folders(paths: ProjectPaths) -> list[Path]:
-    if not paths.content.is_dir():
-        return []
-    return sorted(p for p in paths.content.iterdir() if p.is_dir() and p != paths.maps)
-
-
-def scan_column(folder: Path, errors: ErrorList):
-    """(path, line, masked preview) of every find in one column's content folder."""
-    for name in RECORD_FOLDERS:
-        for path in sorted((folder / name).rglob("*")):
-            if path.suffix in RECORD_SUFFIXES and path.is_file():
-                yield from scan_file(path, errors)
-    for path in sorted((folder / "files").rglob("*")):
-        if path.is_file() and not path.name.startswith("."):     # hidden files are never published
+def scan_column(column: ColumnSources, errors: ErrorList):
+    """(path, line, masked preview) of every find in one column's record sources and attachments."""
+    for document in column.record_documents():
+        yield from scan_text(document.path, document.text)
+    for path in column.files:
+        if not path.name.startswith("."):                       # hidden files are never published
             yield from ((path, None, f.preview + "（文件名）") for f in find_personal_data(path.name))
-            if path.suffix.lower() in TEXT_SUFFIXES:
-                yield from scan_file(path, errors)
+            if path.suffix.lower() in TEXT_SUFFIXES and (text := read_text(path, errors)) is not None:
+                yield from scan_text(path, text)
 
 
-def scan_file(path: Path, errors: ErrorList):
-    text = read_text(path, errors)
-    if text is None:
-        return
+def scan_text(path: Path, text: str):
     for number, line in enumerate(text.splitlines(), 1):
         for find in find_personal_data(line):
             yield path, number, find.preview

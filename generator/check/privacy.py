@@ -3,9 +3,8 @@ the guard let through (privacy_exception) as notices."""
 from __future__ import annotations
 
 from .. import urls
-from ..errors import ContentError, ErrorList
+from ..errors import ContentError
 from ..model import Content
-from ..privacy import guard_personal_data
 from .context import CheckContext
 from .findings import ERROR, NOTICE, Finding
 
@@ -21,9 +20,8 @@ def content_error_findings(ctx: CheckContext, errors: list[ContentError]) -> lis
 
 
 def exception_notices(ctx: CheckContext, content: Content) -> list[Finding]:
-    exemptions = guard_personal_data(content, ctx.paths, ErrorList(root=ctx.paths.root))
     found = []
-    for ex in exemptions:
+    for ex in content.privacy_exemptions:    # found by the guard while the content was checked
         record = ex.record
         found.append(Finding(NOTICE, "personal-data-exception",
                              f"含个人信息（{ex.preview}），已声明依法公开理由：{record.privacy_exception}",
