@@ -4,14 +4,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import yaml
-
 from .catalogue_export import export_catalogue
 from .catalogue_import import catalogue_yaml, describe_changes, import_catalogue
 from .errors import BuildError
 from .paths import ProjectPaths
 from .pipeline import read_and_check
 from .sheets import SheetError
+from .yamlsource import YamlSyntaxError, parse_yaml
 
 OK, FAILED = 0, 1
 
@@ -75,10 +74,13 @@ def column_name(paths: ProjectPaths, column: str) -> str:
 
 
 def load(path: Path) -> dict:
+    """A YAML file of the project, read the way the build reads it (errors name the line)."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise SystemExit(f"{path}: cannot read ({exc})") from None
+        return parse_yaml(path.read_text(encoding="utf-8-sig")) or {}
+    except OSError as exc:
+        raise SystemExit(f"{path}: cannot read ({exc.strerror})") from None
+    except YamlSyntaxError as exc:
+        raise SystemExit(f"{path}:{exc.line}: {exc.problem}") from None
 
 
 def fail(message: str) -> int:
