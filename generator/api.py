@@ -52,7 +52,7 @@ def column_index(site: Site, column: Column) -> dict:
         "level": column.config.level, "description": column.config.description,
         "url": address(site, urls.column_home(column.slug)),
         "domains": [{"slug": d, "name": site.domain_of[d].name, "items": len(items),
-                     "records": sum(len(site.by_item.get((column.slug, i.id), ())) for i in items),
+                     "records": sum(len(site.records_of(i)) for i in items),
                      "api": f"{d}.json"} for d, items in column.catalogues.items()],
         "townships": [{"slug": t.slug, "name": t.name, "code": t.code,
                        "exclude_domains": list(t.exclude_domains), "exclude_items": list(t.exclude_items),
@@ -77,7 +77,7 @@ def item_entry(site: Site, column: Column, item: Item) -> dict:
         "levels": list(item.levels), "type": item.type,
         "service": {"name": item.service_name, "url": item.service_url} if item.is_service else None,
         "url": address(site, urls.item(column.slug, item.domain, item.id)),
-        "records": [record_entry(site, r) for r in site.by_item.get((column.slug, item.id), ())],
+        "records": [record_entry(site, r) for r in site.records_of(item)],
     }
 
 

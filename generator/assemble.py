@@ -39,6 +39,10 @@ class Site:
     domain_of: dict[str, Domain] = field(default_factory=dict)
     citymap: object | None = None                # citygeo.CityMap, or None when there is no map
 
+    def records_of(self, item: Item) -> tuple[Record, ...]:
+        """The records published under an item, newest first."""
+        return self.by_item.get((item.column, item.id), ())
+
     def column(self, slug: str) -> Column:
         return next(c for c in self.columns if c.slug == slug)
 

@@ -99,7 +99,7 @@ def not_found(site: Site) -> PageJob:
 
 
 def column_home(site: Site, column: Column) -> PageJob:
-    tiles = [(site.domain_of[d], len(items), sum(len(site.by_item.get((column.slug, i.id), ())) for i in items))
+    tiles = [(site.domain_of[d], len(items), sum(len(site.records_of(i)) for i in items))
              for d, items in column.catalogues.items()]
     return PageJob(urls.column_home(column.slug), "column.html", column.slug, column.name + "基层政务公开专栏", {
         "crumbs": column_crumbs(site, column)[:-1] + [(column.name, "")],
@@ -117,7 +117,7 @@ def column_records(site: Site, column: Column) -> Iterator[PageJob]:
 def catalogue_page(site: Site, column: Column, domain_slug: str) -> PageJob:
     domain = site.domain_of[domain_slug]
     items = column.catalogues[domain_slug]
-    counts = {i.id: len(site.by_item.get((column.slug, i.id), ())) for i in items}
+    counts = {i.id: len(site.records_of(i)) for i in items}
     return PageJob(urls.catalogue(column.slug, domain_slug), "catalogue.html", column.slug,
                    f"{domain.name}领域基层政务公开事项目录", {
                        "crumbs": column_crumbs(site, column) + [(domain.name, "")],
@@ -128,7 +128,7 @@ def catalogue_page(site: Site, column: Column, domain_slug: str) -> PageJob:
 def item_pages(site: Site, column: Column, item_id: str) -> Iterator[PageJob]:
     item = site.items[(column.slug, item_id)]
     domain = site.domain_of[item.domain]
-    records = site.by_item.get((column.slug, item_id), ())
+    records = site.records_of(item)
     crumbs = column_crumbs(site, column) + [(domain.name, urls.catalogue(column.slug, domain.slug)),
                                             (item.level2, "")]
     url_for = lambda n: urls.item(column.slug, domain.slug, item_id, n)  # noqa: E731

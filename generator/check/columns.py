@@ -48,7 +48,7 @@ def column_units(ctx: CheckContext, site: Site, column: Column) -> list[Unit]:
     source = ctx.display(column.config.folder / "column.yaml")
     units = [Unit(column, "专栏", urls.column_home(column.slug), column.records + column.policies, None, source)]
     for domain, items in column.catalogues.items():
-        records = sorted((r for i in items for r in site.by_item.get((column.slug, i.id), ())),
+        records = sorted((r for i in items for r in site.records_of(i)),
                          key=lambda r: r.sort_key, reverse=True)
         units.append(Unit(column, f"{site.domain_of[domain].name}领域目录", urls.catalogue(column.slug, domain),
                           tuple(records), NOTICE_DAYS, ctx.display(items[0].source.path)))
@@ -106,7 +106,7 @@ def item_findings(ctx: CheckContext, site: Site, column: Column) -> list[Finding
     found = []
     for domain, items in column.catalogues.items():
         for item in items:
-            records = site.by_item.get((column.slug, item.id), ())
+            records = site.records_of(item)
             page = urls.item(column.slug, domain, item.id)
             where = dict(column=column.name, page=page, source=ctx.display(item.source.path), line=item.source.line)
             if not records and item.mode == "主动":
