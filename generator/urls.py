@@ -5,6 +5,7 @@ edited (QR codes of these addresses get printed on paper).
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 
 from .model import VALIDITY_SLUGS
@@ -93,8 +94,13 @@ def relative(from_page: str, target: str) -> str:
     """A link from one output page to another that works under any sub-path and from file://."""
     if target.startswith(("http://", "https://", "mailto:", "#")):
         return target
-    start = posixpath.dirname(from_page) or "."
-    return posixpath.relpath(target, start)
+    return _relative(from_page.rpartition("/")[0], target)
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative(folder: str, target: str) -> str:
+    # Cached: a page makes dozens of links, and pages in one folder share most of them.
+    return posixpath.relpath(target, folder or ".")
 
 
 def canonical(base_url: str, base_path: str, page: str) -> str:
