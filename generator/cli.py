@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import BuildError
 from .paths import ProjectPaths
-from .pipeline import build
+from .pipeline import BuildOptions, build
 
 EXIT_OK, EXIT_CONTENT_ERROR = 0, 1
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -19,7 +19,10 @@ def parser() -> argparse.ArgumentParser:
                    help="project folder holding site.yaml, content/, districts/, themes/ (default: this repository)")
     p.add_argument("--output", type=Path, help="where the site goes (default: <root>/output)")
     p.add_argument("--themes", type=Path, help="themes folder (default: <root>/themes)")
-    p.add_argument("--quiet", action="store_true", help="print errors only")
+    p.add_argument("--quiet", action="store_true", help="print errors only (no progress bar)")
+    p.add_argument("--clean", action="store_true",
+                   help="ignore the build cache and render every page (the result is the same, only slower)")
+    p.add_argument("--jobs", type=int, metavar="N", help="render processes (default: one per core)")
     return p
 
 
@@ -30,8 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     paths = ProjectPaths.at(args.root, args.output, args.themes)
     log = (lambda _msg: None) if args.quiet else print
+    options = BuildOptions(progress=not args.quiet, clean=args.clean, workers=args.jobs)
     try:
-        build(paths, log=log)
+        build(paths, log=log, options=options)
     except BuildError as exc:
         print(exc.report(), file=sys.stderr)
         return EXIT_CONTENT_ERROR
@@ -102,5 +106,11 @@ def export_command(argv: list[str]) -> int:
     return run_export(ProjectPaths.at(args.root), args.column, args.domain, out)
 
 
+def serve(argv: list[str]) -> int:
+    from .serve import serve_command
+    return serve_command(argv, PROJECT_ROOT)
+
+
 # Subcommands: `python build.py <name> ...`; no subcommand builds the site.
-COMMANDS = {"import": import_command, "export": export_command, "map-data": map_data, "check": check, "mask": mask}
+COMMANDS = {"import": import_command, "export": export_command, "map-data": map_data, "check": check, "mask": mask,
+            "serve": serve}

@@ -1,6 +1,7 @@
 """The build, read top to bottom as its stages: load → validate → assemble → render → write."""
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -8,6 +9,7 @@ from typing import Callable
 from . import urls
 from .api import write_api
 from .assemble import Site, build_site
+from .cache import Fingerprints, PageCache, generator_version
 from .citygeo import read_city_map
 from .citymap import leaflet_files
 from .errors import BuildError, ErrorList
@@ -17,8 +19,10 @@ from .pages import PageJob, all_pages
 from .paths import ProjectPaths
 from .qr import QrCodes
 from .privacy import guard_personal_data
+from .progress import Progress
 from .references import check_references
 from .render import Renderer, template_filters
+from .render_pool import render_jobs
 from .search import index_columns
 from .themes import DEFAULT_THEME, ThemeSet
 from .validate import validate
@@ -30,27 +34,48 @@ class BuildResult:
     pages: int
     files: int
     seconds: float
+    rendered: int = 0            # pages (and feeds, sitemaps) rendered in this build
+    carried: int = 0             # ... and carried over unchanged from the published output
 
 
-def build(paths: ProjectPaths, log: Callable[[str], None] = print) -> BuildResult:
+@dataclass(frozen=True)
+class BuildOptions:
+    progress: bool = True        # a progress bar on a terminal, plain lines in a log
+    clean: bool = False          # ignore the build cache: render every page
+    workers: int | None = None   # render processes (default: one per core)
+
+
+def build(paths: ProjectPaths, log: Callable[[str], None] = print,
+          options: BuildOptions = BuildOptions()) -> BuildResult:
     started = time.perf_counter()
     site = read_and_check(paths)
     log(f"content: {len(site.columns)} columns, {len(site.items)} items, {len(site.records)} records")
+    cache = open_cache(paths, options, log)
     output = StagedOutput(paths.output)
     try:
         qr = QrCodes(paths.root / ".build-cache" / "qr")
-        pages = write_pages(site, paths, output, qr)
-        log(f"qr: {qr.encoded} codes encoded, {qr.reused} from the cache")
+        pages = write_pages(site, paths, output, qr, cache, options)
+        log(f"pages: {pages.rendered} rendered, {pages.carried} unchanged; "
+            f"qr: {qr.encoded} codes encoded, {qr.reused} from the cache")
         write_api(site, output)
         copy_assets(site, paths, output)
-        index_search(site, paths, output, log)
+        index_search(site, paths, output, log, pages.search)
         output.publish()
     except BaseException:
         output.discard()
         raise
-    result = BuildResult(pages, len(output.written), time.perf_counter() - started)
+    cache.save(pages.stamps, pages.search)
+    result = BuildResult(pages.count, len(output.written), time.perf_counter() - started,
+                         pages.rendered, pages.carried)
     log(f"wrote {result.pages} pages ({result.files} files) to {paths.output} in {result.seconds:.1f} s")
     return result
+
+
+def open_cache(paths: ProjectPaths, options: BuildOptions, log: Callable[[str], None]) -> PageCache:
+    version = generator_version()
+    if options.clean:
+        return PageCache.open(paths.output, version, log).emptied()
+    return PageCache.open(paths.output, version, log)
 
 
 def read_and_check(paths: ProjectPaths) -> Site:
@@ -71,42 +96,78 @@ def checked_content(paths: ProjectPaths, errors: ErrorList) -> Content:
     return content
 
 
-def write_pages(site: Site, paths: ProjectPaths, output: StagedOutput, qr: QrCodes | None = None) -> int:
+@dataclass
+class PagesWritten:
+    count: int                          # HTML pages (the 404 page included)
+    rendered: int
+    carried: int
+    stamps: dict[str, list]             # path -> [fingerprint, size, mtime_ns], for the cache
+    search: dict[str, str]              # column -> digest of its pages ("" when nothing to index)
+
+
+def write_pages(site: Site, paths: ProjectPaths, output: StagedOutput, qr: QrCodes | None = None,
+                cache: PageCache | None = None, options: BuildOptions = BuildOptions()) -> PagesWritten:
     errors = ErrorList(root=paths.root)
-    renderer = Renderer(site, ThemeSet(paths, template_filters()), qr)
-    html_pages: list[str] = []
-    for job in all_pages(site):
-        write_job(renderer, job, output, errors)
-        if job.path.endswith(".html") and job.path != urls.NOT_FOUND:
-            html_pages.append(job.path)
-        if len(errors.errors) >= 50:
-            break
+    qr = qr or QrCodes(None)
+    themes = ThemeSet(paths, template_filters())
+    cache = cache or PageCache.open(paths.output, generator_version(), print).emptied()
+    fingerprints = Fingerprints(site, themes, cache.version)
+    jobs = all_pages(site)
+    html_pages = [j.path for j in jobs if j.path.endswith(".html") and j.path != urls.NOT_FOUND]
+    jobs += sitemap_jobs(html_pages)
+    stamps: dict[str, list] = {}
+    stale = []
+    for job in jobs:
+        fingerprint = fingerprints.of(job)
+        published = cache.reusable(job.path, fingerprint)
+        try:
+            if published is None:
+                output.claim(job.path)
+                stale.append(job)
+            else:
+                output.link(job.path, published)
+                qr.keep(urls.canonical(site.config.base_url, site.config.base_path, job.path))
+        except DuplicateOutput:
+            errors.add(job.path, None, "two pages would be written to this address", "unique ids and slugs")
+            continue
+        stamps[job.path] = [fingerprint, *(cache.pages[job.path][1:] if published else (0, 0))]
     errors.raise_if_any("render")
-    for job in sitemap_jobs(html_pages):
-        write_job(renderer, job, output, errors)
+    progress = Progress("渲染页面", len(stale), enabled=options.progress)
+    rendered = render_jobs(Renderer(site, themes, qr), stale, output.staging, paths.root, progress, options.workers)
+    for error in rendered.errors:
+        errors.add(error.path, error.line, error.message, error.expected)
     errors.raise_if_any("render")
-    if qr is not None:
-        qr.save()
-    return len(html_pages) + 1
+    qr.merge(rendered.qr_codes, rendered.qr_used)
+    qr.save()
+    for path, stamp in rendered.stamps.items():
+        stamps[path][1:] = stamp
+    return PagesWritten(len(html_pages) + 1, len(stale), len(jobs) - len(stale), stamps,
+                        search_digests(site, jobs, stamps))
 
 
-def index_search(site: Site, paths: ProjectPaths, output: StagedOutput, log: Callable[[str], None]) -> None:
+def search_digests(site: Site, jobs: list[PageJob], stamps: dict[str, list]) -> dict[str, str]:
+    """Per column, a digest of the pages the indexer reads: same digest, same index."""
+    digests = {}
+    for column in site.columns:
+        mine = sorted(j.path for j in jobs if j.column == column.slug and j.path.endswith(".html"))
+        if not any(j.context.get("search") for j in jobs if j.column == column.slug):
+            digests[column.slug] = ""         # nothing marked for the index: no bundle
+            continue
+        digest = hashlib.blake2b(digest_size=16)
+        for path in mine:
+            digest.update(f"{path}\0{stamps[path][0]}\n".encode())
+        digests[column.slug] = digest.hexdigest()
+    return digests
+
+
+def index_search(site: Site, paths: ProjectPaths, output: StagedOutput, log: Callable[[str], None],
+                 digests: dict[str, str]) -> None:
     """Pagefind on the staged site, one bundle per column, before it is published."""
     errors = ErrorList(root=paths.root)
-    stats = index_columns(output.staging, paths.output, [c.slug for c in site.columns], errors)
+    stats = index_columns(output.staging, paths.output, digests, errors)
     errors.raise_if_any("search")
     log(f"search: indexed {stats.indexed} columns, reused {stats.reused} unchanged, in {stats.seconds:.1f} s "
         f"(indexer peak {stats.peak_mb:.0f} MB)")
-
-
-def write_job(renderer: Renderer, job: PageJob, output: StagedOutput, errors: ErrorList) -> None:
-    text = renderer.render(job, errors)
-    if text is None:
-        return
-    try:
-        output.write_text(job.path, text)
-    except DuplicateOutput:
-        errors.add(job.path, None, "two pages would be written to this address", "unique ids and slugs")
 
 
 SITEMAP_LIMIT = 50_000   # the sitemaps.org limit of addresses per file

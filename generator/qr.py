@@ -63,6 +63,8 @@ class QrCodes:
         self.shards: dict[str, dict] = {}
         self.dirty: set[str] = set()
         self.used: dict[str, set[str]] = {}
+        self.new_codes: dict[str, list] = {}     # encoded in this process during this build
+        self._recent: set[str] = set()           # used since the last take_used()
         self.encoded = 0
         self.reused = 0
 
@@ -74,15 +76,38 @@ class QrCodes:
         name = shard_name(url)
         shard = self._shard(name)
         self.used.setdefault(name, set()).add(url)
+        self._recent.add(url)
         entry = shard.get(url)
         if valid_entry(entry):
             self.reused += 1
             return entry[0], entry[1]
         size, path = encode(url)
         shard[url] = [size, path]
+        self.new_codes[url] = [size, path]
         self.dirty.add(name)
         self.encoded += 1
         return size, path
+
+    def keep(self, url: str) -> None:
+        """An address whose page was carried over unchanged: keep its code in the cache."""
+        self.used.setdefault(shard_name(url), set()).add(url)
+
+    def take_used(self) -> set[str]:
+        """The addresses used since the last call (a render worker reports them to the parent)."""
+        used, self._recent = self._recent, set()
+        return used
+
+    def merge(self, codes: dict[str, list], used: set[str]) -> None:
+        """Take in what render workers encoded and used, so that save() keeps it."""
+        for url, entry in codes.items():
+            name = shard_name(url)
+            if url not in self._shard(name):
+                self._shard(name)[url] = entry
+                self.dirty.add(name)
+                self.encoded += 1
+        for url in used:
+            self.used.setdefault(shard_name(url), set()).add(url)
+        self.reused = len(set().union(*self.used.values())) - self.encoded if self.used else 0
 
     def _shard(self, name: str) -> dict:
         if name not in self.shards:

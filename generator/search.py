@@ -4,11 +4,11 @@ The extended Pagefind binary (PyPI `pagefind[extended]`) segments Chinese. Its m
 number of pages and it has no incremental mode, so each column gets its own bundle in
 `<column>/pagefind/`; the search page loads the bundle of one column, or merges all of them at
 query time for a city-wide search. A column whose indexed pages are byte-for-byte unchanged since
-the last build gets its previous bundle copied instead of being indexed again.
+the last build gets its previous bundle copied instead of being indexed again; the pipeline
+fingerprints each column's pages from the page fingerprints (see cache.py), without reading them.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import resource
 import shutil
@@ -47,14 +47,16 @@ def pagefind_executable() -> Path:
     return get_executable()
 
 
-def index_columns(staging: Path, previous: Path, columns: list[str], errors: ErrorList) -> SearchStats:
-    """Index every column's HTML under `staging`; `previous` is the currently published output."""
+def index_columns(staging: Path, previous: Path, digests: dict[str, str], errors: ErrorList) -> SearchStats:
+    """Index every column's HTML under `staging`; `previous` is the currently published output.
+    `digests` fingerprints each column's pages ("" when none is meant for the index)."""
     started = time.perf_counter()
     exe = pagefind_executable()
     version = metadata.version("pagefind-bin-extended")
-    workers = max(1, min(len(columns), os.cpu_count() or 1))
+    workers = max(1, min(len(digests), os.cpu_count() or 1))
     with ThreadPoolExecutor(workers) as pool:
-        results = list(pool.map(lambda c: index_column(exe, version, staging, previous, c), columns))
+        results = list(pool.map(lambda c: index_column(exe, f"{version}:{digests[c]}", staging, previous, c),
+                                digests))
     for result in results:
         if result.error:
             errors.add(f"{result.column}/", None, f"search index failed: {result.error}",
@@ -64,16 +66,15 @@ def index_columns(staging: Path, previous: Path, columns: list[str], errors: Err
                        time.perf_counter() - started, peak)
 
 
-def index_column(exe: Path, version: str, staging: Path, previous: Path, column: str) -> IndexResult:
+def index_column(exe: Path, digest: str, staging: Path, previous: Path, column: str) -> IndexResult:
     started = time.perf_counter()
     bundle = urls.search_bundle(column).rstrip("/")
-    digest, indexable = source_digest(staging / column, version)
-    if not indexable:
+    if digest.endswith(":"):
         # Pagefind would index every page whole (navigation and all) when none is marked.
         return IndexResult(column, False, time.perf_counter() - started, skipped=True)
     old = previous / bundle
     if (old / DIGEST_FILE).is_file() and (old / DIGEST_FILE).read_text() == digest:
-        shutil.copytree(old, staging / bundle)
+        shutil.copytree(old, staging / bundle, copy_function=link_or_copy)
         return IndexResult(column, True, time.perf_counter() - started)
     command = [str(exe), "--site", str(staging), "--glob", f"{column}/**/*.html",
                "--output-subdir", bundle, "--silent"]
@@ -86,14 +87,9 @@ def index_column(exe: Path, version: str, staging: Path, previous: Path, column:
     return IndexResult(column, False, time.perf_counter() - started)
 
 
-def source_digest(folder: Path, version: str) -> tuple[str, bool]:
-    """A fingerprint of everything the indexer reads for a column (its HTML files and the indexer
-    version), and whether any of those pages is marked for the index."""
-    digest = hashlib.blake2b(version.encode(), digest_size=16)
-    indexable = False
-    for file in sorted(folder.rglob("*.html")):
-        data = file.read_bytes()
-        digest.update(file.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(data)
-        indexable = indexable or b"data-pagefind-body" in data
-    return digest.hexdigest(), indexable
+def link_or_copy(source: str, target: str) -> None:
+    """Bundle files are never written in place, so the new output may share them with the old."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)

@@ -30,6 +30,19 @@ class StagedOutput:
     def copy_file(self, path: str, source: Path) -> None:
         shutil.copyfile(source, self._claim(path))
 
+    def claim(self, path: str) -> Path:
+        """Reserve a path (and make its folder) for a file another process will write."""
+        return self._claim(path)
+
+    def link(self, path: str, published: Path) -> None:
+        """Carry an unchanged file over from the published output: a hard link, which shares the
+        bytes and the stamp; the build never writes into a file, so the old site stays as it was."""
+        target = self._claim(path)
+        try:
+            os.link(published, target)
+        except OSError:
+            shutil.copy2(published, target)
+
     def copy_tree(self, prefix: str, folder: Path) -> None:
         for source in sorted(folder.rglob("*")):
             if source.is_file() and not source.name.startswith("."):
