@@ -36,6 +36,7 @@ class Site:
     by_item: dict[tuple[str, str], tuple[Record, ...]]
     by_township: dict[tuple[str, str], tuple[Record, ...]]
     by_subcolumn: dict[tuple[str, str, str], tuple[Record, ...]]
+    replacing: dict[tuple[str, str], tuple[Record, ...]] = field(default_factory=dict)  # policy -> older ones
     domain_of: dict[str, Domain] = field(default_factory=dict)
     citymap: object | None = None                # citygeo.CityMap, or None when there is no map
 
@@ -67,6 +68,7 @@ def build_site(content: Content) -> Site:
         by_item=group(records, lambda r: (r.column, r.item) if r.kind == "record" else None),
         by_township=group(records, lambda r: (r.column, r.township) if r.township else None),
         by_subcolumn=group(records, lambda r: (r.column, r.topic, r.subcolumn) if r.kind == "topic" else None),
+        replacing=group(records, lambda r: (r.column, r.replaced_by) if r.kind == "policy" and r.replaced_by else None),
         domain_of={d.slug: d for d in content.domains},
         citymap=content.citymap,
     )

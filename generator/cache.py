@@ -17,8 +17,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
+import io
 import json
+import pickle
+import types
 from importlib import metadata
 from pathlib import Path
 from typing import Callable
@@ -66,9 +70,15 @@ class Fingerprints:
         digest = hashlib.blake2b(self.version.encode(), digest_size=16)
         digest.update(self.shell(job.column))
         digest.update(self.template(job.column, job.template))
-        feed(digest, (job.path, job.template, job.column, job.title), self.value_digest)
-        feed(digest, job.context, self.value_digest)
+        digest.update(self.serialise((job.path, job.template, job.column, job.title, job.context)))
         return digest.hexdigest()
+
+    def serialise(self, value) -> bytes:
+        """Page data as bytes, by value. pickle does the walking in C; model objects, pagers and
+        columns are replaced by their digests on the way (see DataPickler)."""
+        buffer = io.BytesIO()
+        DataPickler(buffer, self).dump(value)
+        return buffer.getvalue()
 
     def shell(self, column_slug: str | None) -> bytes:
         """The navigation data of a column's pages (or of the site's own pages when None)."""
@@ -103,6 +113,28 @@ class Fingerprints:
                     feed(digest, (f.name, getattr(value, f.name)), self.value_digest)
             self._values[key] = (value, digest.digest())
         return self._values[key][1]
+
+
+class DataPickler(pickle.Pickler):
+    """Pickles page data with model objects as their cached digests, so each record is hashed
+    once per build however many pages list it."""
+
+    def __init__(self, buffer, fingerprints: "Fingerprints"):
+        super().__init__(buffer, protocol=5)
+        self.fingerprints = fingerprints
+
+    def reducer_override(self, value):
+        kind = type(value)
+        if kind is Pager:
+            return tuple, ((value.number, value.count, value.total, value.entries, value.window),)
+        if kind is Column:
+            return tuple, ((column_shell(value), len(value.records)),)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return bytes, (self.fingerprints.value_digest(value),)
+        if kind in (types.FunctionType, types.MethodType, functools.partial):
+            # Page data must be hashable by value, or an incremental build could keep a stale page.
+            raise TypeError(f"cannot fingerprint page data of type {kind.__name__}")
+        return NotImplemented
 
 
 def column_shell(column: Column) -> tuple:

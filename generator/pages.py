@@ -154,7 +154,7 @@ def record_page(site: Site, column: Column, record: Record) -> PageJob:
         "search": record_search_entry(column, record, [label for label, _ in crumbs[1:]],
                                       domain.name if domain else None),
         "replaced_by": site.records.get((column.slug, record.replaced_by)) if record.replaced_by else None,
-        "replaces": [p for p in column.policies if p.replaced_by == record.id],
+        "replaces": list(site.replacing.get((column.slug, record.id), ())),
     })
 
 

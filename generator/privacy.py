@@ -59,9 +59,9 @@ def scan_column(column: ColumnSources, errors: ErrorList):
 def scan_text(path: Path, text: str):
     if not CANDIDATE_RE.search(text):          # most files hold no long digit run at all
         return
-    for number, line in enumerate(text.splitlines(), 1):
-        for find in find_personal_data(line):
-            yield path, number, find.preview
+    # One pass over the whole text (no find spans a line break); line numbers only for finds.
+    for find in find_personal_data(text):
+        yield path, text.count("\n", 0, find.start) + 1, find.preview
 
 
 def read_text(path: Path, errors: ErrorList) -> str | None:
