@@ -107,7 +107,7 @@ def export_command(argv: list[str]) -> int:
 
 
 def serve(argv: list[str]) -> int:
-    from .serve import serve_command
+    from .preview import serve_command
     return serve_command(argv, PROJECT_ROOT)
 
 

@@ -1,0 +1,152 @@
+"""The preview's state and rebuilds: `Preview` holds what the open tabs are told and runs the
+rebuilds, one at a time, on a background thread; `full_build` is the rebuild it is given."""
+from __future__ import annotations
+
+import secrets
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ..errors import BuildError
+from ..paths import ProjectPaths
+
+Rebuild = Callable[[set[Path]], None]
+
+
+class Preview:
+    """What the open tabs are told, and the rebuild thread.
+
+    `rebuild(changed)` gets the set of changed source files; the first call, made by `start`, gets
+    an empty set and must build everything. It raises `BuildError` on bad content; output/ is then
+    left as it was, so the last good site stays served.
+    """
+
+    def __init__(self, output: Path, rebuild: Rebuild, *, root: Path | None = None,
+                 log: Callable[[str], None] | None = None, err: Callable[[str], None] | None = None):
+        self.output = Path(output)
+        self.rebuild = rebuild
+        self.root = root
+        self.log = log or (lambda msg: print(msg, flush=True))
+        self.err = err or (lambda msg: print(msg, file=sys.stderr, flush=True))
+        self.epoch = secrets.token_hex(4)        # a restarted server never matches an old tab
+        self.generation = 0                       # successful builds so far
+        self.error: str | None = None             # the last build's error report, if it failed
+        self.version = 0                          # bumped on every change of the two above
+        self.closed = False
+        self.building = False
+        self._state = threading.Condition()
+        self._work = threading.Condition()
+        self._queued = False
+        self._first = True                        # the first build is a full one, whatever changed
+        self._changed: set[Path] = set()
+        self._worker = threading.Thread(target=self._run, name="preview-rebuild", daemon=True)
+
+    # the state, as the browser sees it
+
+    def build_token(self) -> str:
+        with self._state:
+            return f"{self.epoch}-{self.generation}"
+
+    def snapshot(self) -> tuple[int, dict]:
+        with self._state:
+            return self.version, {"build": f"{self.epoch}-{self.generation}",
+                                  "generation": self.generation, "error": self.error}
+
+    def wait_for_change(self, version: int, timeout: float) -> tuple[int, dict]:
+        """Block until the state differs from `version` (or the timeout, or close); return it."""
+        with self._state:
+            self._state.wait_for(lambda: self.version != version or self.closed, timeout)
+        return self.snapshot()
+
+    def _set_state(self, succeeded: bool, error: str | None) -> None:
+        with self._state:
+            self.generation += 1 if succeeded else 0
+            self.error = error
+            self.version += 1
+            self._state.notify_all()
+
+    # rebuilds
+
+    def start(self) -> None:
+        """Start the rebuild thread with the initial, full build."""
+        self._worker.start()
+        self.schedule(())
+
+    def schedule(self, changed: Iterable[Path]) -> None:
+        """Queue a rebuild; changes that arrive while one runs make exactly one more after it."""
+        with self._work:
+            self._changed.update(changed)
+            self._queued = True
+            self._work.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self._work:
+                self._work.wait_for(lambda: self._queued or self.closed)
+                if self.closed:
+                    return
+                changed, self._changed, self._queued = self._changed, set(), False
+                if self._first:
+                    changed, self._first = set(), False
+                self.building = True
+            try:
+                self._build_once(changed)
+            finally:
+                self.building = False
+
+    def _build_once(self, changed: set[Path]) -> None:
+        started = time.perf_counter()
+        what = self.describe(changed)
+        try:
+            self.rebuild(changed)
+        except BuildError as exc:
+            self._failed(what, exc.report())
+        except Exception:                          # a bug must not end the preview
+            self._failed(what, traceback.format_exc())
+        else:
+            seconds = time.perf_counter() - started
+            self._set_state(True, None)
+            self.log(f"[{clock()}] {'已重新构建（' + what + '）' if changed else '首次构建完成'}，{seconds:.1f} s")
+
+    def _failed(self, what: str, report: str) -> None:
+        self._set_state(False, report)
+        self.err(f"[{clock()}] 构建失败（{what}）：\n{report}\n"
+                 "预览仍显示上次成功构建的网站；改正后保存即可，无需重启。")
+
+    def describe(self, changed: set[Path]) -> str:
+        if not changed:
+            return "首次构建"
+        names = sorted(self._display(path) for path in changed)
+        shown = "、".join(names[:3])
+        return shown if len(names) <= 3 else f"{shown} 等 {len(names)} 个文件"
+
+    def _display(self, path: Path) -> str:
+        if self.root is not None and path.is_relative_to(self.root):
+            return path.relative_to(self.root).as_posix()
+        return path.as_posix()
+
+    def close(self, wait: bool = False) -> None:
+        with self._work:
+            self.closed = True
+            self._work.notify_all()
+        with self._state:
+            self._state.notify_all()
+        if wait and self._worker.is_alive():
+            self._worker.join()
+
+
+def clock() -> str:
+    return time.strftime("%H:%M:%S")
+
+
+def full_build(paths: ProjectPaths) -> Rebuild:
+    """The rebuild used for now: the whole site (its page cache skips unchanged pages), whatever
+    changed. A progress bar for the first build only: later ones print one line each."""
+    from ..pipeline import BuildOptions, build
+
+    def rebuild(changed: set[Path]) -> None:
+        build(paths, log=lambda _msg: None, options=BuildOptions(progress=not changed))
+    return rebuild
