@@ -114,7 +114,12 @@ def test_serve_binds_127_0_0_1_only_by_default_and_stops_on_ctrl_c(site_copy):
         assert status == 200 and RECORD_TITLE.encode() in body
     finally:
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        try:
+            out, err = proc.communicate(timeout=90)      # a running rebuild is finished first
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            pytest.fail(f"serve did not stop after Ctrl+C\nstdout:\n{out}\nstderr:\n{err}")
     assert proc.returncode == 0, err
     assert "首次构建完成" in out and "预览已停止" in out
     assert not [p.name for p in site_copy.iterdir() if ".staging-" in p.name or ".old-" in p.name]
