@@ -349,3 +349,24 @@ def test_broken_content_shows_an_overlay_over_the_last_good_site_and_a_fix_recov
     expect(title).to_have_text("西区低保标准调整（已改正）", timeout=WAIT_MS)
     expect(page.get_by_role("alert")).to_have_count(0)
     assert preview_traces(preview.paths.output) == []
+
+
+def test_serve_stops_on_ctrl_c_even_when_started_as_a_background_job(site_copy):
+    # A non-interactive shell starts `cmd &` with SIGINT ignored; the preview must still stop.
+    proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--root", str(site_copy), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        url = re.fullmatch(r"预览地址: (http://127\.0\.0\.1:\d+/)\n", proc.stdout.readline()).group(1)
+        wait_for(url, lambda s: s["generation"] >= 1)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            out, err = proc.communicate(timeout=90)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            pytest.fail("serve ignored Ctrl+C when started with SIGINT ignored")
+    assert proc.returncode == 0, err
+    assert "预览已停止" in out

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -37,6 +38,7 @@ def serve_command(argv: list[str], root: Path) -> int:
         print(f"无法在 {args.host}:{args.port} 上启动预览：{exc.strerror or exc}。"
               "端口已被占用时请用 --port 换一个。", file=sys.stderr, flush=True)
         return EXIT_CANNOT_SERVE
+    stop_on_signals()
     print(f"预览地址: {server.url}", flush=True)
     print("正在首次构建……（按 Ctrl+C 停止预览）", flush=True)
     server.start()
@@ -46,6 +48,13 @@ def serve_command(argv: list[str], root: Path) -> int:
         pass
     stop_cleanly(server)
     return EXIT_OK
+
+
+def stop_on_signals() -> None:
+    """Ctrl+C and `kill` both stop the preview cleanly. A shell starts a background job with
+    SIGINT ignored, and Python then never raises KeyboardInterrupt, so the handler is set here."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def stop_cleanly(server: PreviewServer) -> None:
