@@ -16,7 +16,6 @@ cannot be read, or was written by another version, is discarded with a notice.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import functools
 import hashlib
 import io
@@ -86,11 +85,11 @@ class Fingerprints:
             site = self.site
             digest = hashlib.blake2b(digest_size=16)
             shared = (site.config, site.domains, tuple(c.config for c in site.columns), site.citymap)
-            feed(digest, shared, self.value_digest)
+            digest.update(self.serialise(shared))
             if column_slug is not None:
                 column = self.columns[column_slug]
                 static = sorted(self.themes.column_static(column))
-                feed(digest, (column_shell(column), static), self.value_digest)
+                digest.update(self.serialise((column_shell(column), static)))
             self._shells[column_slug] = digest.digest()
         return self._shells[column_slug]
 
@@ -106,18 +105,18 @@ class Fingerprints:
         """A record, item or other model object by value; once per object per build."""
         key = id(value)
         if key not in self._values:
-            digest = hashlib.blake2b(digest_size=16)
-            digest.update(type(value).__name__.encode())
-            for f in dataclasses.fields(value):
-                if f.name not in SKIPPED_FIELDS:
-                    feed(digest, (f.name, getattr(value, f.name)), self.value_digest)
+            fields = tuple((f.name, getattr(value, f.name)) for f in dataclasses.fields(value)
+                           if f.name not in SKIPPED_FIELDS)
+            digest = hashlib.blake2b(type(value).__name__.encode(), digest_size=16)
+            digest.update(self.serialise(fields))
             self._values[key] = (value, digest.digest())
         return self._values[key][1]
 
 
 class DataPickler(pickle.Pickler):
     """Pickles page data with model objects as their cached digests, so each record is hashed
-    once per build however many pages list it."""
+    once per build however many pages list it. Pagers and columns are pickled as the values
+    their pages show (a pager's links, a column's navigation data and record count)."""
 
     def __init__(self, buffer, fingerprints: "Fingerprints"):
         super().__init__(buffer, protocol=5)
@@ -140,36 +139,6 @@ class DataPickler(pickle.Pickler):
 def column_shell(column: Column) -> tuple:
     # What templates read from `column` besides the page's own data (see partials/column_nav.html).
     return (column.config, tuple(column.catalogues), len(column.policies), column.townships, column.topics)
-
-
-def feed(digest, value, objects: Callable) -> None:
-    """Hash any page data: plain values, containers, model dataclasses (via `objects`), pagers."""
-    kind = type(value)
-    if value is None or kind in (str, int, float, bool, dt.date, dt.datetime) or isinstance(value, (str, Path)):
-        digest.update(f"{kind.__name__}:{value!s}\x1f".encode())
-    elif kind in (list, tuple):
-        digest.update(b"[")
-        for entry in value:
-            feed(digest, entry, objects)
-        digest.update(b"]")
-    elif kind is dict:
-        digest.update(b"{")
-        for key in sorted(value, key=str):
-            feed(digest, key, objects)
-            feed(digest, value[key], objects)
-        digest.update(b"}")
-    elif kind is Pager:
-        feed(digest, (value.number, value.count, value.total, value.entries, value.window), objects)
-    elif kind is Column:
-        # A column as page data (the home page's entries) shows its counts as well.
-        feed(digest, (column_shell(value), len(value.records)), objects)
-    elif dataclasses.is_dataclass(value):
-        digest.update(objects(value))
-    elif isinstance(value, (set, frozenset)):
-        feed(digest, sorted(value, key=repr), objects)
-    else:
-        # Page data must be hashable by value, or an incremental build could keep a stale page.
-        raise TypeError(f"cannot fingerprint page data of type {kind.__name__}")
 
 
 def template_digest(env: jinja2.Environment, name: str) -> bytes:

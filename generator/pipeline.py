@@ -147,16 +147,19 @@ def write_pages(site: Site, paths: ProjectPaths, output: StagedOutput, qr: QrCod
 
 def search_digests(site: Site, jobs: list[PageJob], stamps: dict[str, list]) -> dict[str, str]:
     """Per column, a digest of the pages the indexer reads: same digest, same index."""
+    pages: dict[str, list[str]] = {c.slug: [] for c in site.columns}
+    indexed: set[str] = set()
+    for job in jobs:
+        if job.column in pages and job.path.endswith(".html"):
+            pages[job.column].append(job.path)
+            if job.context.get("search"):
+                indexed.add(job.column)
     digests = {}
-    for column in site.columns:
-        mine = sorted(j.path for j in jobs if j.column == column.slug and j.path.endswith(".html"))
-        if not any(j.context.get("search") for j in jobs if j.column == column.slug):
-            digests[column.slug] = ""         # nothing marked for the index: no bundle
-            continue
+    for column, paths in pages.items():
         digest = hashlib.blake2b(digest_size=16)
-        for path in mine:
+        for path in sorted(paths):
             digest.update(f"{path}\0{stamps[path][0]}\n".encode())
-        digests[column.slug] = digest.hexdigest()
+        digests[column] = digest.hexdigest() if column in indexed else ""   # "": nothing to index
     return digests
 
 

@@ -58,9 +58,9 @@ def render_jobs(renderer: Renderer, jobs: list[PageJob], staging: Path, root: Pa
 def render_in_process(count: int, progress: Progress) -> Rendered:
     result = Rendered()
     for start in range(0, count, CHUNK):
-        part = render_slice(start, min(start + CHUNK, count))
-        result.add(part)
-        progress.advance(len(part.stamps) or CHUNK)
+        end = min(start + CHUNK, count)
+        result.add(render_slice(start, end))
+        progress.advance(end - start)
         if len(result.errors) >= MAX_ERRORS:
             break
     return result
@@ -70,9 +70,9 @@ def render_in_workers(count: int, workers: int, progress: Progress) -> Rendered:
     result = Rendered()
     slices = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for part in pool.imap_unordered(render_slice_star, slices):
+        for (start, end), part in zip(slices, pool.imap(render_slice_star, slices)):
             result.add(part)
-            progress.advance(CHUNK)
+            progress.advance(end - start)
             if len(result.errors) >= MAX_ERRORS:
                 pool.terminate()
                 break

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import urls
 from .errors import ErrorList
+from .write import link_or_copy
 
 DIGEST_FILE = ".source-digest"
 
@@ -85,11 +86,3 @@ def index_column(exe: Path, digest: str, staging: Path, previous: Path, column: 
                            message[-1] if message else f"pagefind exited with {run.returncode}")
     (staging / bundle / DIGEST_FILE).write_text(digest)
     return IndexResult(column, False, time.perf_counter() - started)
-
-
-def link_or_copy(source: str, target: str) -> None:
-    """Bundle files are never written in place, so the new output may share them with the old."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)

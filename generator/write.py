@@ -37,11 +37,7 @@ class StagedOutput:
     def link(self, path: str, published: Path) -> None:
         """Carry an unchanged file over from the published output: a hard link, which shares the
         bytes and the stamp; the build never writes into a file, so the old site stays as it was."""
-        target = self._claim(path)
-        try:
-            os.link(published, target)
-        except OSError:
-            shutil.copy2(published, target)
+        link_or_copy(published, self._claim(path))
 
     def copy_tree(self, prefix: str, folder: Path) -> None:
         for source in sorted(folder.rglob("*")):
@@ -73,3 +69,12 @@ class StagedOutput:
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def link_or_copy(source: Path | str, target: Path | str) -> None:
+    """A hard link where the file system allows one, a copy elsewhere. Safe because published
+    files are only ever replaced, never written into."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
