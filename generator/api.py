@@ -11,29 +11,27 @@ from __future__ import annotations
 import json
 
 from . import urls
-from .assemble import Column, Site
 from .model import Item, Record
-from .write import StagedOutput
 
 API_VERSION = 1
 
 
-def write_api(site: Site, output: StagedOutput) -> int:
-    files = [("api/index.json", site_index(site))]
-    for column in site.columns:
-        files.append((f"api/{column.slug}/index.json", column_index(site, column)))
-        for domain in column.catalogues:
-            files.append((f"api/{column.slug}/{domain}.json", domain_file(site, column, domain)))
-    for path, data in files:
-        output.write_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    return len(files)
+def api_json(kind: str, site, column, context: dict) -> str:
+    """The text of one API file; `kind` is the page job's template after "api:" (see pages.py)."""
+    if kind == "site":
+        data = site_index(site)
+    elif kind == "column":
+        data = column_index(site, column)
+    else:
+        data = domain_file(site, column, context["domain"])
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def address(site: Site, path: str) -> str:
+def address(site, path: str) -> str:
     return urls.canonical(site.config.base_url, site.config.base_path, path)
 
 
-def site_index(site: Site) -> dict:
+def site_index(site) -> dict:
     config = site.config
     return {
         "version": API_VERSION, "site_name": config.site_name,
@@ -46,7 +44,7 @@ def site_index(site: Site) -> dict:
     }
 
 
-def column_index(site: Site, column: Column) -> dict:
+def column_index(site, column) -> dict:
     return {
         "version": API_VERSION, "slug": column.slug, "name": column.name, "adcode": column.config.adcode,
         "level": column.config.level, "description": column.config.description,
@@ -61,7 +59,7 @@ def column_index(site: Site, column: Column) -> dict:
     }
 
 
-def domain_file(site: Site, column: Column, domain: str) -> dict:
+def domain_file(site, column, domain: str) -> dict:
     return {
         "version": API_VERSION, "column": column.slug, "domain": domain, "name": site.domain_of[domain].name,
         "url": address(site, urls.catalogue(column.slug, domain)),
@@ -69,7 +67,7 @@ def domain_file(site: Site, column: Column, domain: str) -> dict:
     }
 
 
-def item_entry(site: Site, column: Column, item: Item) -> dict:
+def item_entry(site, column, item: Item) -> dict:
     return {
         "id": item.id, "level1": item.level1, "level2": item.level2, "elements": item.elements,
         "basis": item.basis, "time_limit": item.time_limit, "subject": item.subject,
@@ -81,7 +79,7 @@ def item_entry(site: Site, column: Column, item: Item) -> dict:
     }
 
 
-def record_entry(site: Site, record: Record) -> dict:
+def record_entry(site, record: Record) -> dict:
     entry = {
         "id": record.id, "title": record.title, "index_no": record.index_no, "publisher": record.publisher,
         "doc_no": record.doc_no, "category": record.category,

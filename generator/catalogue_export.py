@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .assemble import Column as SiteColumn
-from .assemble import Site
 from .catalogue_columns import COLUMNS
 from .model import Item
 
@@ -23,7 +21,7 @@ def item_row(number: int, item: Item) -> list:
     return [number] + [values[c.key] for c in COLUMNS]
 
 
-def export_catalogue(site: Site, column: SiteColumn, domains: list[str], target: Path) -> int:
+def export_catalogue(site, column, domains: list[str], target: Path) -> int:
     import openpyxl
     from openpyxl.styles import Alignment, Font
 

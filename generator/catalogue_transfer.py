@@ -8,7 +8,7 @@ from .catalogue_export import export_catalogue
 from .catalogue_import import catalogue_yaml, describe_changes, import_catalogue
 from .errors import BuildError
 from .paths import ProjectPaths
-from .pipeline import read_and_check
+from .session import read_site
 from .sheets import SheetError
 from .yamlsource import YamlSyntaxError, parse_yaml
 
@@ -46,7 +46,7 @@ def run_import(paths: ProjectPaths, source: Path, column: str, domain: str, shee
 
 def run_export(paths: ProjectPaths, column_slug: str, domains: list[str] | None, target: Path) -> int:
     try:
-        site = read_and_check(paths)
+        site, _exemptions = read_site(paths)
     except BuildError as exc:
         return fail(exc.report())
     column = next((c for c in site.columns if c.slug == column_slug), None)

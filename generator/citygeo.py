@@ -9,7 +9,7 @@ from typing import Any
 
 from .errors import ErrorList
 from .load import Document
-from .model import ColumnConfig, Content
+from .model import ColumnConfig
 
 Ring = tuple[tuple[float, float], ...]     # (lon, lat) points, closed
 Polygon = tuple[Ring, ...]                  # outer ring, then holes
@@ -30,7 +30,7 @@ class DistrictShape:
 
 @dataclass(frozen=True)
 class CityMap:
-    path: Path
+    path: str                  # project-relative, for messages
     source: str
     license: str
     datum: str
@@ -49,20 +49,18 @@ class CityMap:
         return (min(lats), min(lons)), (max(lats), max(lons))
 
 
-def read_city_map(content: Content, maps: list[Document], errors: ErrorList) -> CityMap | None:
-    """The map of the configured city, or None when content/map/ has no file for it."""
-    if content.config is None:
-        return None
-    doc = next((d for d in maps if d.path.stem == content.config.city_adcode), None)
+def read_city_map(doc: Document | None, key: str, columns: tuple[ColumnConfig, ...],
+                  errors: ErrorList) -> CityMap | None:
+    """The city map from its file (content/map/<city adcode>.geojson), or None without one."""
     if doc is None:
         return None
     shapes = feature_shapes(doc, errors)
     if shapes is None:
         return None
-    districts = tuple(c for c in content.columns if not c.is_city)
+    districts = tuple(c for c in columns if not c.is_city)
     matched = match_districts(doc.path, shapes, districts, errors)
     meta = doc.data.get("properties") or {}
-    return CityMap(doc.path, str(meta.get("source", "")), str(meta.get("license", "")),
+    return CityMap(key, str(meta.get("source", "")), str(meta.get("license", "")),
                    str(meta.get("datum", "")), matched)
 
 
@@ -94,7 +92,7 @@ def match_districts(path: Path, shapes: dict, districts: tuple[ColumnConfig, ...
     by_adcode = {c.adcode: c for c in districts}
     for column in districts:
         if column.adcode not in shapes:
-            errors.add(column.folder / "column.yaml", None,
+            errors.add(f"{column.folder}/column.yaml", None,
                        f"district '{column.name}' (adcode {column.adcode}) has no shape in the city map "
                        f"{errors.display(path)}", f"a feature with properties.adcode \"{column.adcode}\" ({RERUN})")
     for adcode, (props, _) in shapes.items():

@@ -47,7 +47,11 @@ class ErrorList:
             self.errors.append(error)
 
     def display(self, path: Path | str) -> str:
+        """Project-relative for files of the project. A text path that is already relative (the
+        model's Source.path) is shown as it is."""
         path = Path(path)
+        if not path.is_absolute():
+            return path.as_posix()
         if self.root is not None:
             try:
                 return path.resolve().relative_to(self.root.resolve()).as_posix()

@@ -1,19 +1,17 @@
-"""The only reader of site.yaml, content/ and districts/: files become parsed documents.
+"""The only reader of source files: one file becomes one parsed document with its line marks.
 
 Nothing is checked here beyond "the file can be read and parsed"; validate.py checks meaning.
+Which files there are is sources.py's business.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ErrorList
-from .paths import ProjectPaths
 from .yamlsource import YamlSyntaxError, parse_yaml
-
-RECORD_FOLDERS = ("records", "policies")
 
 
 @dataclass(frozen=True)
@@ -26,83 +24,8 @@ class Document:
     text: str = ""            # the file as read, for checks that look at every line (privacy guard)
 
 
-@dataclass
-class ColumnSources:
-    slug: str
-    config: Document | None
-    catalogues: list[Document] = field(default_factory=list)       # one per domain file
-    records: dict[str, list[Document]] = field(default_factory=dict)  # folder -> documents
-    townships: Document | None = None
-    topics: list[tuple[Document, list[Document]]] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
-
-    def record_documents(self) -> list[Document]:
-        """Every source file of records: records/, policies/ and the topics' record files."""
-        documents = [d for folder in self.records.values() for d in folder]
-        return documents + [d for _topic, records in self.topics for d in records]
-
-
-@dataclass
-class Sources:
-    site: Document | None
-    domains: Document | None
-    columns: list[ColumnSources]
-    maps: list[Document] = field(default_factory=list)   # content/map/*.geojson
-
-
-def read_sources(paths: ProjectPaths, errors: ErrorList) -> Sources:
-    site = read_yaml(paths.site_file, errors)
-    domains = read_yaml(paths.content / "domains.yaml", errors)
-    slugs = column_slugs(paths, errors)
-    maps = [d for p in sorted(paths.maps.glob("*.geojson")) if (d := read_json(p, errors)) is not None]
-    return Sources(site, domains, [read_column(paths, slug, errors) for slug in slugs], maps)
-
-
-def column_slugs(paths: ProjectPaths, errors: ErrorList) -> list[str]:
-    configured = sorted(p.name for p in subfolders(paths.districts))
-    for folder in subfolders(paths.content):
-        if folder.name not in configured and folder != paths.maps:
-            errors.add(folder, None, f"content folder '{folder.name}' has no column configuration",
-                       f"a file districts/{folder.name}/column.yaml, or a folder named after a column")
-    return configured
-
-
-def read_column(paths: ProjectPaths, slug: str, errors: ErrorList) -> ColumnSources:
-    base = paths.content / slug
-    config_file = paths.districts / slug / "column.yaml"
-    column = ColumnSources(slug, read_yaml(config_file, errors))
-    column.catalogues = [d for p in sorted((base / "catalogue").glob("*.yaml"))
-                         if (d := read_yaml(p, errors)) is not None]
-    column.records = {name: read_record_files(base / name, errors) for name in RECORD_FOLDERS}
-    townships = base / "townships.yaml"
-    column.townships = read_yaml(townships, errors) if townships.exists() else None
-    column.topics = [read_topic(folder, errors) for folder in subfolders(base / "topics")]
-    column.files = sorted(p for p in (base / "files").rglob("*") if p.is_file())
-    return column
-
-
-def read_topic(folder: Path, errors: ErrorList) -> tuple[Document, list[Document]]:
-    topic = read_yaml(folder / "topic.yaml", errors) or Document(folder / "topic.yaml", None)
-    records = [d for d in read_record_files(folder, errors) if d.path.name != "topic.yaml"]
-    return topic, records
-
-
-def read_record_files(folder: Path, errors: ErrorList) -> list[Document]:
-    documents = []
-    for path in sorted(folder.rglob("*")):
-        if path.suffix == ".md":
-            document = read_markdown(path, errors)
-        elif path.suffix in (".yaml", ".yml"):
-            document = read_yaml(path, errors)
-        else:
-            continue
-        if document is not None:
-            documents.append(document)
-    return documents
-
-
-def read_yaml(path: Path, errors: ErrorList) -> Document | None:
-    text = read_text(path, errors)
+def read_yaml(path: Path, errors: ErrorList, data: bytes | None = None) -> Document | None:
+    text = read_text(path, errors, data)
     if text is None:
         return None
     try:
@@ -112,8 +35,8 @@ def read_yaml(path: Path, errors: ErrorList) -> Document | None:
         return None
 
 
-def read_json(path: Path, errors: ErrorList) -> Document | None:
-    text = read_text(path, errors)
+def read_json(path: Path, errors: ErrorList, data: bytes | None = None) -> Document | None:
+    text = read_text(path, errors, data)
     if text is None:
         return None
     try:
@@ -123,8 +46,8 @@ def read_json(path: Path, errors: ErrorList) -> Document | None:
         return None
 
 
-def read_markdown(path: Path, errors: ErrorList) -> Document | None:
-    text = read_text(path, errors)
+def read_markdown(path: Path, errors: ErrorList, data: bytes | None = None) -> Document | None:
+    text = read_text(path, errors, data)
     if text is None:
         return None
     lines = text.splitlines(keepends=True)
@@ -143,19 +66,17 @@ def read_markdown(path: Path, errors: ErrorList) -> Document | None:
     return Document(path, data, body="".join(lines[end + 1:]), text=text)
 
 
-def read_text(path: Path, errors: ErrorList) -> str | None:
-    if not path.exists():
-        errors.add(path, None, "file is missing", "this file to exist")
-        return None
+def read_text(path: Path, errors: ErrorList, data: bytes | None = None) -> str | None:
+    """The file as text (`data`: its bytes, when the caller has read them already)."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            errors.add(path, None, "file is missing", "this file to exist")
+            return None
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         errors.add(path, line, "file is not UTF-8 text", "UTF-8 encoding")
         return None
-
-
-def subfolders(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))

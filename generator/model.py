@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 VALIDITY_SLUGS = {"有效": "youxiao", "失效": "shixiao", "废止": "feizhi", "修改": "xiugai"}
 
 
 @dataclass(frozen=True)
 class Source:
-    """Where a thing was written, for error messages and the build cache."""
+    """Where a thing was written, for error messages: the file as a project-relative POSIX path
+    (`content/yuelu/records/x.md`), so that nothing absolute reaches a cache or a digest."""
 
-    path: Path
+    path: str
     line: int | None = None
     key_lines: dict = field(default_factory=dict, compare=False, hash=False)
 
@@ -73,7 +73,7 @@ class ColumnConfig:
     banner: str
     primary: str
     accent: str
-    folder: Path                  # districts/<slug>/, home of the overrides
+    folder: str                   # "districts/<slug>", home of the overrides (project-relative)
 
     @property
     def is_city(self) -> bool:
@@ -183,17 +183,6 @@ class Catalogue:
     items: tuple[Item, ...]
 
 
-@dataclass
-class Content:
-    """Everything validated, before relations are worked out."""
-
-    config: SiteConfig
-    domains: tuple[Domain, ...]
-    columns: tuple[ColumnConfig, ...]
-    items: list[Item] = field(default_factory=list)
-    records: list[Record] = field(default_factory=list)
-    townships: list[Township] = field(default_factory=list)
-    topics: list[Topic] = field(default_factory=list)
-    files: dict[str, list[Path]] = field(default_factory=dict)   # column -> attachment files
-    privacy_exemptions: list = field(default_factory=list)       # finds allowed by privacy_exception
-    citymap: object | None = None      # citygeo.CityMap, from content/map/<city adcode>.geojson
+# Fields that say where a thing was read from (or point into the file system): never shown on a
+# page, never part of a digest, and not readable from templates.
+WHERE_FIELDS = frozenset({"source", "folder", "path"})

@@ -1,7 +1,13 @@
-"""Where each page is made: one small function per page kind, each returning render jobs.
+"""Where each page is made: page groups, each a small function of the site that returns its pages
+(render jobs) and the groups below it.
 
 A job names its output path, its template, the column whose theme renders it, and its data.
-Breadcrumbs and pagination are worked out here; templates only present them.
+Breadcrumbs and pagination are worked out here; templates only present them. Every group reads the
+site through views.py, so what it read is recorded: a group is made again only when something it
+read changed, and then all its pages are rendered again. The root group lists the site pages and
+the columns; a column lists its groups (one per catalogue, item, record, township, topic ...).
+
+Group keys are tuples of text: ("item", "yuelu", "zdjs-01"). `make_group` runs one.
 """
 from __future__ import annotations
 
@@ -10,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
 from . import urls
-from .assemble import Column, Site, township_catalogues
 from .model import VALIDITY_SLUGS, Record
 
 Crumbs = list[tuple[str, str]]
+GroupKey = tuple
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,12 @@ class PageJob:
     column: str | None
     title: str
     context: dict = field(default_factory=dict)
+
+
+@dataclass
+class Made:
+    pages: list[PageJob] = field(default_factory=list)
+    children: list[GroupKey] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -49,200 +61,271 @@ class Pager:
 
 
 def paginate(entries: Sequence, size: int, url_for: Callable[[int], str]) -> Iterator[Pager]:
-    count = max(1, math.ceil(len(entries) / size))
+    total = len(entries)
+    count = max(1, math.ceil(total / size))
     for number in range(1, count + 1):
-        yield Pager(number, count, entries[(number - 1) * size: number * size], len(entries), url_for)
+        yield Pager(number, count, entries[(number - 1) * size: number * size], total, url_for)
 
 
-def all_pages(site: Site) -> list[PageJob]:
-    jobs = [site_home(site), not_found(site), search_page(site)]
-    for column in site.columns:
-        jobs.extend(column_pages(site, column))
-    return jobs
+# --- the groups --------------------------------------------------------------------------------
+
+def make_group(site, key: GroupKey) -> Made:
+    """Run group `key` against `site` (a views.SiteView)."""
+    return GROUPS[key[0]](site, *key[1:])
 
 
-def column_pages(site: Site, column: Column) -> Iterator[PageJob]:
-    yield column_home(site, column)
-    yield from column_records(site, column)
-    for domain in column.catalogues:
-        yield catalogue_page(site, column, domain)
-        for item in column.catalogues[domain]:
-            yield from item_pages(site, column, item.id)
-    for record in column.records + column.policies:
-        yield record_page(site, column, record)
+def root_group(site) -> Made:
+    children = [("site",), ("search",)] + [("column", c.slug) for c in site.columns]
+    return Made(children=children + [("api-site",), ("sitemap",)])
+
+
+def site_group(site) -> Made:
+    return Made(pages=[site_home(site), not_found(site)])
+
+
+def column_group(site, slug: str) -> Made:
+    column = site.column(slug)
+    children: list[GroupKey] = [("column-home", slug), ("column-records", slug)]
+    for domain, items in column.catalogues.items():
+        children.append(("catalogue", slug, domain))
+        children += [("item", slug, item.id) for item in items]
+    children += [("record", slug, r.id) for r in column.records]
+    children += [("record", slug, r.id) for r in column.policies]
     if column.townships:
-        yield townships_page(site, column)
-    for town in column.townships:
-        yield from township_pages(site, column, town)
-    yield from policy_pages(site, column)
-    for topic in column.topics:
-        yield from topic_pages(site, column, topic)
-    yield qr_poster(site, column)
-    yield feed(site, column)
+        children.append(("townships", slug))
+        children += [("township", slug, town.slug) for town in column.townships]
+    children.append(("policies", slug))
+    children += [("topic", slug, topic.slug) for topic in column.topics]
+    children += [("poster", slug), ("feed", slug), ("api-column", slug)]
+    children += [("api-domain", slug, domain) for domain in column.catalogues]
+    return Made(children=children)
 
 
-def home_crumbs(site: Site) -> Crumbs:
+def home_crumbs(site) -> Crumbs:
     return [("首页", urls.HOME)]
 
 
-def column_crumbs(site: Site, column: Column) -> Crumbs:
+def column_crumbs(site, column) -> Crumbs:
     return home_crumbs(site) + [(column.name, urls.column_home(column.slug))]
 
 
-def site_home(site: Site) -> PageJob:
+def site_home(site) -> PageJob:
     return PageJob(urls.HOME, "home.html", None, site.config.site_name,
                    {"crumbs": [], "city": site.city, "districts": site.districts})
 
 
-def not_found(site: Site) -> PageJob:
+def not_found(site) -> PageJob:
     return PageJob(urls.NOT_FOUND, "404.html", None, "页面未找到", {"crumbs": home_crumbs(site)})
 
 
-def column_home(site: Site, column: Column) -> PageJob:
+def column_home_group(site, slug: str) -> Made:
+    column = site.column(slug)
     tiles = [(site.domain_of[d], len(items), sum(len(site.records_of(i)) for i in items))
              for d, items in column.catalogues.items()]
-    return PageJob(urls.column_home(column.slug), "column.html", column.slug, column.name + "基层政务公开专栏", {
+    size = site.config.page_size
+    return Made(pages=[PageJob(urls.column_home(slug), "column.html", slug, column.name + "基层政务公开专栏", {
         "crumbs": column_crumbs(site, column)[:-1] + [(column.name, "")],
-        "tiles": tiles, "latest": column.records[: site.config.page_size],
-        "more_records": len(column.records) > site.config.page_size,
-    })
+        "tiles": tiles, "latest": column.records[:size], "more_records": len(column.records) > size,
+    })])
 
 
-def column_records(site: Site, column: Column) -> Iterator[PageJob]:
-    for pager in paginate(column.records, site.config.page_size, lambda n: urls.column_records(column.slug, n)):
-        yield PageJob(pager.url_for(pager.number), "records.html", column.slug, "最新公开信息", {
-            "crumbs": column_crumbs(site, column) + [("最新公开信息", "")], "pager": pager})
+def column_records_group(site, slug: str) -> Made:
+    column = site.column(slug)
+    pagers = paginate(column.records, site.config.page_size, lambda n: urls.column_records(slug, n))
+    return Made(pages=[PageJob(pager.url_for(pager.number), "records.html", slug, "最新公开信息", {
+        "crumbs": column_crumbs(site, column) + [("最新公开信息", "")], "pager": pager}) for pager in pagers])
 
 
-def catalogue_page(site: Site, column: Column, domain_slug: str) -> PageJob:
+def catalogue_group(site, slug: str, domain_slug: str) -> Made:
+    column = site.column(slug)
     domain = site.domain_of[domain_slug]
     items = column.catalogues[domain_slug]
     counts = {i.id: len(site.records_of(i)) for i in items}
-    return PageJob(urls.catalogue(column.slug, domain_slug), "catalogue.html", column.slug,
-                   f"{domain.name}领域基层政务公开事项目录", {
-                       "crumbs": column_crumbs(site, column) + [(domain.name, "")],
-                       "domain": domain, "items": items, "counts": counts,
-                       "search": search_entry(column, "目录", crumbs=[column.name, domain.name], domain=domain.name)})
+    return Made(pages=[PageJob(urls.catalogue(slug, domain_slug), "catalogue.html", slug,
+                               f"{domain.name}领域基层政务公开事项目录", {
+                                   "crumbs": column_crumbs(site, column) + [(domain.name, "")],
+                                   "domain": domain, "items": items, "counts": counts,
+                                   "search": search_entry(column, "目录", [column.name, domain.name], domain.name)})])
 
 
-def item_pages(site: Site, column: Column, item_id: str) -> Iterator[PageJob]:
-    item = site.items[(column.slug, item_id)]
+def item_group(site, slug: str, item_id: str) -> Made:
+    column = site.column(slug)
+    item = site.items[(slug, item_id)]
     domain = site.domain_of[item.domain]
     records = site.records_of(item)
-    crumbs = column_crumbs(site, column) + [(domain.name, urls.catalogue(column.slug, domain.slug)),
-                                            (item.level2, "")]
-    url_for = lambda n: urls.item(column.slug, domain.slug, item_id, n)  # noqa: E731
-    entry = search_entry(column, "事项", crumbs=[column.name, domain.name], domain=domain.name)
-    for pager in paginate(records, site.config.page_size, url_for):
-        yield PageJob(pager.url_for(pager.number), "item.html", column.slug, f"{item.level1} · {item.level2}",
-                      {"crumbs": crumbs, "domain": domain, "item": item, "pager": pager,
-                       "search": entry if pager.number == 1 else None})
+    crumbs = column_crumbs(site, column) + [(domain.name, urls.catalogue(slug, domain.slug)), (item.level2, "")]
+    url_for = lambda n: urls.item(slug, domain.slug, item_id, n)  # noqa: E731
+    entry = search_entry(column, "事项", [column.name, domain.name], domain.name)
+    return Made(pages=[PageJob(pager.url_for(pager.number), "item.html", slug, f"{item.level1} · {item.level2}",
+                               {"crumbs": crumbs, "domain": domain, "item": item, "pager": pager,
+                                "search": entry if pager.number == 1 else None})
+                       for pager in paginate(records, site.config.page_size, url_for)])
 
 
-def record_page(site: Site, column: Column, record: Record) -> PageJob:
-    item = site.items.get((column.slug, record.item)) if record.item else None
+def record_group(site, slug: str, record_id: str) -> Made:
+    column = site.column(slug)
+    record = site.records[(slug, record_id)]
+    item = site.items.get((slug, record.item)) if record.item else None
     domain = site.domain_of[item.domain] if item else None
     crumbs = column_crumbs(site, column)
     if record.kind == "policy":
-        crumbs += [("文件库", urls.policies(column.slug))]
+        crumbs += [("文件库", urls.policies(slug))]
     elif domain and item:
-        crumbs += [(domain.name, urls.catalogue(column.slug, domain.slug)),
-                   (item.level2, urls.item(column.slug, domain.slug, item.id))]
-    town = next((t for t in column.townships if t.slug == record.township), None)
-    return PageJob(urls.record(column.slug, record.id), "record.html", column.slug, record.title, {
+        crumbs += [(domain.name, urls.catalogue(slug, domain.slug)), (item.level2, urls.item(slug, domain.slug, item.id))]
+    town = next((t for t in column.townships if t.slug == record.township), None) if record.township else None
+    return Made(pages=[PageJob(urls.record(slug, record.id), "record.html", slug, record.title, {
         "crumbs": crumbs + [("正文", "")], "record": record, "item": item, "domain": domain, "township": town,
         "search": record_search_entry(column, record, [label for label, _ in crumbs[1:]],
                                       domain.name if domain else None),
-        "replaced_by": site.records.get((column.slug, record.replaced_by)) if record.replaced_by else None,
-        "replaces": list(site.replacing.get((column.slug, record.id), ())),
-    })
+        "replaced_by": site.records.get((slug, record.replaced_by)) if record.replaced_by else None,
+        "replaces": list(site.replacing.get((slug, record.id), ())),
+    })])
 
 
-def townships_page(site: Site, column: Column) -> PageJob:
-    return PageJob(urls.townships(column.slug), "townships.html", column.slug, "乡镇（街道）专栏", {
-        "crumbs": column_crumbs(site, column) + [("乡镇（街道）", "")]})
+def townships_group(site, slug: str) -> Made:
+    column = site.column(slug)
+    return Made(pages=[PageJob(urls.townships(slug), "townships.html", slug, "乡镇（街道）专栏", {
+        "crumbs": column_crumbs(site, column) + [("乡镇（街道）", "")]})])
 
 
-def township_pages(site: Site, column: Column, town) -> Iterator[PageJob]:
-    catalogues = township_catalogues(column, town)
-    records = site.by_township.get((column.slug, town.slug), ())
-    crumbs = column_crumbs(site, column) + [("乡镇（街道）", urls.townships(column.slug))]
-    url_for = lambda n: urls.township(column.slug, town.slug, n)  # noqa: E731
-    for pager in paginate(records, site.config.page_size, url_for):
-        yield PageJob(pager.url_for(pager.number), "township.html", column.slug, town.name + "政务公开专栏", {
-            "crumbs": crumbs + [(town.name, "")], "town": town, "pager": pager,
-            "tiles": [(site.domain_of[d], len(items)) for d, items in catalogues.items()],
-            "excluded": [site.domain_of[d] for d in column.catalogues if d not in catalogues]})
+def township_catalogues(site, column, town) -> dict:
+    """The district's catalogue minus what does not apply to the township (做减法)."""
+    kept = {}
+    for domain, items in column.catalogues.items():
+        if domain in town.exclude_domains:
+            continue
+        remaining = tuple(i for i in items if i.id not in town.exclude_items)
+        if remaining:
+            kept[domain] = remaining
+    return kept
+
+
+def township_group(site, slug: str, town_slug: str) -> Made:
+    column = site.column(slug)
+    town = next(t for t in column.townships if t.slug == town_slug)
+    catalogues = township_catalogues(site, column, town)
+    records = site.by_township[(slug, town_slug)]
+    crumbs = column_crumbs(site, column) + [("乡镇（街道）", urls.townships(slug))]
+    url_for = lambda n: urls.township(slug, town_slug, n)  # noqa: E731
+    pages = [PageJob(pager.url_for(pager.number), "township.html", slug, town.name + "政务公开专栏", {
+        "crumbs": crumbs + [(town.name, "")], "town": town, "pager": pager,
+        "tiles": [(site.domain_of[d], len(items)) for d, items in catalogues.items()],
+        "excluded": [site.domain_of[d] for d in column.catalogues if d not in catalogues]})
+        for pager in paginate(records, site.config.page_size, url_for)]
     for domain_slug, items in catalogues.items():
         domain = site.domain_of[domain_slug]
         kept = {i.id for i in items}
-        yield PageJob(urls.township_catalogue(column.slug, town.slug, domain_slug), "township_catalogue.html",
-                      column.slug, f"{town.name}{domain.name}领域公开事项目录", {
-                          "crumbs": crumbs + [(town.name, urls.township(column.slug, town.slug)), (domain.name, "")],
-                          "town": town, "domain": domain, "items": items,
-                          "records": [r for r in records if r.item in kept]})
+        pages.append(PageJob(urls.township_catalogue(slug, town_slug, domain_slug), "township_catalogue.html",
+                             slug, f"{town.name}{domain.name}领域公开事项目录", {
+                                 "crumbs": crumbs + [(town.name, urls.township(slug, town_slug)), (domain.name, "")],
+                                 "town": town, "domain": domain, "items": items,
+                                 "records": [r for r in records if r.item in kept]}))
+    return Made(pages=pages)
 
 
-def policy_pages(site: Site, column: Column) -> Iterator[PageJob]:
-    counts = {v: sum(1 for p in column.policies if p.validity == v) for v in VALIDITY_SLUGS}
+def policies_group(site, slug: str) -> Made:
+    column = site.column(slug)
     if not column.policies:
-        return
+        return Made()
+    counts = {v: len(column.policies_in(v)) for v in VALIDITY_SLUGS}
+    pages = []
     # A state with no documents gets no page (a blank column); the filter shows it without a link.
     for validity in (None, *(v for v in VALIDITY_SLUGS if counts[v])):
         crumbs = column_crumbs(site, column) + (
-            [("文件库", urls.policies(column.slug)), (validity, "")] if validity else [("文件库", "")])
-        chosen = [p for p in column.policies if validity in (None, p.validity)]
-        url_for = lambda n, v=validity: urls.policies(column.slug, v, n)  # noqa: E731
-        for pager in paginate(chosen, site.config.page_size, url_for):
-            title = "文件库" + (f" · {validity}" if validity else "")
-            yield PageJob(pager.url_for(pager.number), "policies.html", column.slug, title, {
-                "crumbs": crumbs,
-                "validity": validity, "counts": counts, "pager": pager, "total": len(column.policies)})
+            [("文件库", urls.policies(slug)), (validity, "")] if validity else [("文件库", "")])
+        chosen = column.policies_in(validity) if validity else column.policies
+        url_for = lambda n, v=validity: urls.policies(slug, v, n)  # noqa: E731
+        title = "文件库" + (f" · {validity}" if validity else "")
+        pages += [PageJob(pager.url_for(pager.number), "policies.html", slug, title, {
+            "crumbs": crumbs, "validity": validity, "counts": counts, "pager": pager,
+            "total": len(column.policies)}) for pager in paginate(chosen, site.config.page_size, url_for)]
+    return Made(pages=pages)
 
 
-def topic_pages(site: Site, column: Column, topic) -> Iterator[PageJob]:
-    crumbs = column_crumbs(site, column) + [(topic.name, urls.topic(column.slug, topic.slug))]
-    sections = [(sub, site.by_subcolumn.get((column.slug, topic.slug, sub.slug), ())) for sub in topic.subcolumns]
-    yield PageJob(urls.topic(column.slug, topic.slug), "topic.html", column.slug, topic.name, {
-        "crumbs": crumbs[:-1] + [(topic.name, "")], "topic": topic, "sections": sections})
+def topic_group(site, slug: str, topic_slug: str) -> Made:
+    column = site.column(slug)
+    topic = next(t for t in column.topics if t.slug == topic_slug)
+    crumbs = column_crumbs(site, column) + [(topic.name, urls.topic(slug, topic_slug))]
+    sections = [(sub, site.by_subcolumn[(slug, topic_slug, sub.slug)]) for sub in topic.subcolumns]
+    pages = [PageJob(urls.topic(slug, topic_slug), "topic.html", slug, topic.name, {
+        "crumbs": crumbs[:-1] + [(topic.name, "")], "topic": topic, "sections": sections})]
+    children = []
     for sub, records in sections:
-        url_for = lambda n, s=sub.slug: urls.subcolumn(column.slug, topic.slug, s, n)  # noqa: E731
-        for pager in paginate(records, site.config.page_size, url_for):
-            yield PageJob(pager.url_for(pager.number), "subcolumn.html", column.slug, f"{topic.name} · {sub.name}",
+        url_for = lambda n, s=sub.slug: urls.subcolumn(slug, topic_slug, s, n)  # noqa: E731
+        pages += [PageJob(pager.url_for(pager.number), "subcolumn.html", slug, f"{topic.name} · {sub.name}",
                           {"crumbs": crumbs + [(sub.name, "")], "topic": topic, "sub": sub, "pager": pager})
-    for sub, records in sections:
-        for record in records:
-            yield topic_record_page(site, column, topic, sub, record, crumbs)
+                  for pager in paginate(records, site.config.page_size, url_for)]
+        children += [("topic-record", slug, r.id) for r in records]
+    return Made(pages=pages, children=children)
 
 
-def topic_record_page(site: Site, column: Column, topic, sub, record: Record, crumbs: Crumbs) -> PageJob:
-    return PageJob(urls.record(column.slug, record.id), "record.html", column.slug, record.title, {
-        "crumbs": crumbs + [(sub.name, urls.subcolumn(column.slug, topic.slug, sub.slug)), ("正文", "")],
+def topic_record_group(site, slug: str, record_id: str) -> Made:
+    column = site.column(slug)
+    record = site.records[(slug, record_id)]
+    topic = next(t for t in column.topics if t.slug == record.topic)
+    sub = next(s for s in topic.subcolumns if s.slug == record.subcolumn)
+    crumbs = column_crumbs(site, column) + [(topic.name, urls.topic(slug, topic.slug))]
+    return Made(pages=[PageJob(urls.record(slug, record.id), "record.html", slug, record.title, {
+        "crumbs": crumbs + [(sub.name, urls.subcolumn(slug, topic.slug, sub.slug)), ("正文", "")],
         "search": record_search_entry(column, record, [column.name, topic.name, sub.name], None),
-        "record": record, "item": None, "domain": None, "township": None, "replaced_by": None, "replaces": []})
+        "record": record, "item": None, "domain": None, "township": None, "replaced_by": None, "replaces": []})])
 
 
-def feed(site: Site, column: Column) -> PageJob:
-    return PageJob(urls.feed(column.slug), "feed.xml", column.slug, column.name + "基层政务公开专栏",
-                   {"entries": column.records[:50]})
+def feed_group(site, slug: str) -> Made:
+    column = site.column(slug)
+    return Made(pages=[PageJob(urls.feed(slug), "feed.xml", slug, column.name + "基层政务公开专栏",
+                               {"entries": column.records[:50]})])
 
 
-def search_page(site: Site) -> PageJob:
-    """The site search (站内查询); the query runs in the browser from the page's ?q= address."""
-    bundles = [{"column": c.slug, "name": c.name, "path": urls.search_bundle(c.slug)} for c in site.columns]
-    return PageJob(urls.SEARCH, "search.html", None, "站内查询", {
-        "crumbs": home_crumbs(site) + [("站内查询", "")], "bundles": bundles})
-
-
-def qr_poster(site: Site, column: Column) -> PageJob:
+def poster_group(site, slug: str) -> Made:
     """A printable poster for the service hall: QR codes of the column home and its domain catalogues."""
-    entries = [(column.name + "基层政务公开专栏", urls.column_home(column.slug))]
-    entries += [(site.domain_of[d].name + "领域公开事项目录", urls.catalogue(column.slug, d)) for d in column.catalogues]
-    return PageJob(urls.qr_poster(column.slug), "qr_poster.html", column.slug, "政务公开专区二维码海报", {
-        "crumbs": column_crumbs(site, column) + [("二维码海报", "")], "entries": entries})
+    column = site.column(slug)
+    entries = [(column.name + "基层政务公开专栏", urls.column_home(slug))]
+    entries += [(site.domain_of[d].name + "领域公开事项目录", urls.catalogue(slug, d)) for d in column.catalogues]
+    return Made(pages=[PageJob(urls.qr_poster(slug), "qr_poster.html", slug, "政务公开专区二维码海报", {
+        "crumbs": column_crumbs(site, column) + [("二维码海报", "")], "entries": entries})])
 
 
-def search_entry(column: Column, kind: str, crumbs: list[str], domain: str | None = None,
+def search_group(site) -> Made:
+    """The site search (站内查询); the query runs in the browser from the page's ?q= address.
+    Its bundles are the search shards, known once every other page is made (late)."""
+    names = {c.slug: c.name for c in site.columns}
+    bundles = [{"column": column, "name": names.get(column, column), "path": urls.search_bundle(column, shard)}
+               for column, shard in site.search_shards()]
+    return Made(pages=[PageJob(urls.SEARCH, "search.html", None, "站内查询", {
+        "crumbs": home_crumbs(site) + [("站内查询", "")], "bundles": bundles})])
+
+
+SITEMAP_LIMIT = 50_000   # the sitemaps.org limit of addresses per file
+
+
+def sitemap_group(site) -> Made:
+    """Late as well: the site's pages are known only once every other group is made."""
+    pages = site.html_pages()
+    if len(pages) <= SITEMAP_LIMIT:
+        return Made(pages=[PageJob(urls.SITEMAP, "sitemap.xml", None, "", {"pages": pages})])
+    parts = [pages[i:i + SITEMAP_LIMIT] for i in range(0, len(pages), SITEMAP_LIMIT)]
+    names = [f"sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    jobs = [PageJob(name, "sitemap.xml", None, "", {"pages": part}) for name, part in zip(names, parts)]
+    return Made(pages=jobs + [PageJob(urls.SITEMAP, "sitemap_index.xml", None, "", {"sitemaps": names})])
+
+
+def api_site_group(site) -> Made:
+    return Made(pages=[PageJob("api/index.json", "api:site", None, "")])
+
+
+def api_column_group(site, slug: str) -> Made:
+    return Made(pages=[PageJob(f"api/{slug}/index.json", "api:column", slug, "")])
+
+
+def api_domain_group(site, slug: str, domain: str) -> Made:
+    return Made(pages=[PageJob(f"api/{slug}/{domain}.json", "api:domain", slug, "", {"domain": domain})])
+
+
+LATE_GROUPS = {("search",): ("x", "shards"), ("sitemap",): ("x", "pages")}
+
+
+def search_entry(column, kind: str, crumbs: list[str], domain: str | None = None,
                  year: int | None = None, validity: str | None = None, date: str | None = None) -> dict:
     """What the search index gets of a page: its filters (区县, 领域, 类型, 年份, 效力状态) and
     where it sits. Only pages with an entry are indexed."""
@@ -252,6 +335,28 @@ def search_entry(column: Column, kind: str, crumbs: list[str], domain: str | Non
             "meta": {k: v for k, v in {"where": " › ".join(crumbs), "date": date}.items() if v}}
 
 
-def record_search_entry(column: Column, record: Record, crumbs: list[str], domain: str | None) -> dict:
+def record_search_entry(column, record: Record, crumbs: list[str], domain: str | None) -> dict:
     return search_entry(column, "文件" if record.kind == "policy" else "信息", crumbs, domain,
                         record.published.year, record.validity, record.published.isoformat())
+
+
+GROUPS: dict[str, Callable[..., Made]] = {
+    "root": root_group, "site": site_group, "search": search_group, "sitemap": sitemap_group,
+    "column": column_group, "column-home": column_home_group, "column-records": column_records_group,
+    "catalogue": catalogue_group, "item": item_group, "record": record_group,
+    "townships": townships_group, "township": township_group, "policies": policies_group,
+    "topic": topic_group, "topic-record": topic_record_group, "feed": feed_group, "poster": poster_group,
+    "api-site": api_site_group, "api-column": api_column_group, "api-domain": api_domain_group,
+}
+
+
+def all_jobs(site) -> list[PageJob]:
+    """Every page but the late ones (search page, sitemaps), made group by group from the root
+    (for `build.py check`, which wants to know where each page came from)."""
+    jobs: list[PageJob] = []
+    pending = [("root",)]
+    while pending:
+        made = make_group(site, pending.pop())
+        jobs += made.pages
+        pending += reversed([k for k in made.children if k not in LATE_GROUPS])
+    return jobs

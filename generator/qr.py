@@ -114,13 +114,14 @@ class QrCodes:
             self.shards[name] = read_shard(self.folder / f"{name}.json") if self.folder else {}
         return self.shards[name]
 
-    def save(self) -> None:
-        """Write back the shards that changed, keeping only the addresses this build used."""
+    def save(self, prune: bool = True) -> None:
+        """Write back the shards that changed. `prune` (a build that rendered every page) keeps
+        only the addresses this build used; otherwise every address is kept."""
         if not self.folder:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         for name, shard in self.shards.items():
-            used = self.used.get(name, set())
+            used = self.used.get(name, set()) if prune else set(shard)
             if name not in self.dirty and used == shard.keys():
                 continue
             kept = {url: shard[url] for url in sorted(used) if url in shard}

@@ -1,103 +1,120 @@
 """Checks that span files: unique ids, and every reference (domain, item, township, policy,
-sub-column, attachment, theme) resolving to something that exists."""
+sub-column, attachment, theme) resolving to something that exists. Run over the whole store on
+every build: a file that did not change can still be broken by one that did (an item deleted that
+records point to, an id now given twice)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from .errors import ErrorList
-from .model import Content, Record
+from .model import Record
 from .paths import ProjectPaths
+from .privacy import EXPECTED, Exemption, attachment_verdicts
+from .store import Store
+
+UNIQUE = {"item": ("item id", "id"), "record": ("record id", "id"), "township": ("township slug", "slug")}
 
 
-def check_references(content: Content, paths: ProjectPaths, errors: ErrorList) -> None:
-    check_columns(content, paths, errors)
-    check_catalogues(content, errors)
-    check_townships(content, errors)
-    check_records(content, errors)
+def check_references(store: Store, paths: ProjectPaths, themes: set[str], errors: ErrorList) -> None:
+    check_columns(store, paths, themes, errors)
+    check_unique(store, errors)
+    check_catalogues(store, errors)
+    check_townships(store, errors)
+    check_records(store, errors)
 
 
-def check_columns(content: Content, paths: ProjectPaths, errors: ErrorList) -> None:
-    cities = [c for c in content.columns if c.is_city]
+def check_columns(store: Store, paths: ProjectPaths, themes: set[str], errors: ErrorList) -> None:
+    cities = [c for c in store.columns if c.is_city]
     if len(cities) != 1:
         errors.add(paths.districts, None, f"{len(cities)} columns have level 'city'",
                    "exactly one column.yaml with level: city")
-    config = content.config
+    config = store.config
     if config and config.city_column not in {c.slug for c in cities}:
         errors.add(paths.site_file, None, f"city.column '{config.city_column}' is not the city column",
                    "the slug of the folder under districts/ whose column.yaml has level: city")
-    for column in content.columns:
-        if not (paths.themes / column.theme / "templates").is_dir():
-            errors.add(column.folder / "column.yaml", None, f"theme '{column.theme}' does not exist",
-                       "a folder under themes/ with templates/: " + ", ".join(theme_names(paths)))
+    for column in store.columns:
+        if column.theme not in themes:
+            errors.add(f"{column.folder}/column.yaml", None, f"theme '{column.theme}' does not exist",
+                       "a folder under themes/ with templates/: " + ", ".join(sorted(themes)))
 
 
-def theme_names(paths: ProjectPaths) -> list[str]:
-    return sorted(p.parent.name for p in paths.themes.glob("*/templates"))
+def check_unique(store: Store, errors: ErrorList) -> None:
+    duplicates = [(kind, key, definers) for (kind, key), definers in store.definers.items() if len(definers) > 1]
+    for kind, key, definers in sorted(duplicates, key=lambda d: place(d[2][1][0])):
+        what, field = UNIQUE[kind] if kind in UNIQUE else (f"{kind} slug", "slug")
+        first = definers[0][0].source
+        for entity, _digest in definers[1:]:
+            errors.add(entity.source.path, entity.source.line_of(field),
+                       f"duplicate {what} '{key[-1]}' (first at {first.path}:{first.line_of(field)})",
+                       f"a unique {what}")
 
 
-def check_catalogues(content: Content, errors: ErrorList) -> None:
-    domains = {d.slug for d in content.domains}
-    seen: dict[tuple[str, str], str] = {}
-    reported: set[Path] = set()
-    for item in content.items:
+def place(entity) -> tuple:
+    return (entity.source.path, entity.source.line or 0)
+
+
+def check_catalogues(store: Store, errors: ErrorList) -> None:
+    domains = {d.slug for d in store.domains}
+    reported: set[str] = set()
+    for item in sorted(store.entities["item"].values(), key=place):
         if item.domain not in domains and item.source.path not in reported:
             reported.add(item.source.path)
             errors.add(item.source.path, None, f"catalogue file names unknown domain '{item.domain}'",
                        "a file named <domain slug>.yaml for a domain in content/domains.yaml")
-        unique(seen, (item.column, item.id), item.source.path, item.source.line_of("id"), "item id", errors)
 
 
-def check_townships(content: Content, errors: ErrorList) -> None:
-    domains = {d.slug for d in content.domains}
-    items = {(i.column, i.id) for i in content.items}
-    levels = {c.slug: c.level for c in content.columns}
-    seen: dict[tuple[str, str], str] = {}
-    for town in content.townships:
-        where = (town.source.path, town.source.line)
-        unique(seen, (town.column, town.slug), town.source.path, town.source.line_of("slug"), "township slug", errors)
+def check_townships(store: Store, errors: ErrorList) -> None:
+    domains = {d.slug for d in store.domains}
+    items = store.entities["item"]
+    levels = {c.slug: c.level for c in store.columns}
+    for town in sorted(store.entities["township"].values(), key=place):
+        source = town.source
         if levels.get(town.column) != "district":
-            errors.add(*where, f"township '{town.slug}' is under a column that is not a district",
+            errors.add(source.path, source.line, f"township '{town.slug}' is under a column that is not a district",
                        "townships only in district columns")
         for slug in town.exclude_domains:
             if slug not in domains:
-                errors.add(town.source.path, town.source.line_of("exclude_domains"), f"township '{town.slug}' excludes unknown domain '{slug}'",
+                errors.add(source.path, source.line_of("exclude_domains"),
+                           f"township '{town.slug}' excludes unknown domain '{slug}'",
                            "a domain slug from content/domains.yaml")
         for item in town.exclude_items:
             if (town.column, item) not in items:
-                errors.add(town.source.path, town.source.line_of("exclude_items"), f"township '{town.slug}' excludes unknown item '{item}'",
+                errors.add(source.path, source.line_of("exclude_items"),
+                           f"township '{town.slug}' excludes unknown item '{item}'",
                            f"an item id from content/{town.column}/catalogue/")
 
 
-def check_records(content: Content, errors: ErrorList) -> None:
-    items = {(i.column, i.id): i for i in content.items}
-    towns = {(t.column, t.slug): t for t in content.townships}
-    topics = {(t.column, t.slug): t for t in content.topics}
-    files = {(column, p.name) for column, paths in content.files.items() for p in paths}
-    policies = {(r.column, r.id) for r in content.records if r.kind == "policy"}
-    seen: dict[tuple[str, str], str] = {}
-    for record in content.records:
-        at = lambda key, r=record: (r.source.path, r.source.line_of(key))  # noqa: E731
-        unique(seen, (record.column, record.id), *at("id"), "record id", errors)
-        check_item(record, items, at("item"), errors)
-        check_township(record, items, towns, at("township"), errors)
-        if record.replaced_by and (record.column, record.replaced_by) not in policies:
+def check_records(store: Store, errors: ErrorList) -> None:
+    """Every record's references. Most records name only an item that exists, so the test for
+    that is made first and the rest only for records that need it."""
+    items, towns = store.entities["item"], store.entities["township"]
+    records = store.entities["record"]
+    suspects = [r for r in records.values()
+                if (r.item and (r.column, r.item) not in items) or r.township or r.replaced_by
+                or r.kind == "topic" or r.attachments]
+    for record in sorted(suspects, key=place):
+        check_record(store, record, items, towns, records, errors)
+
+
+def check_record(store: Store, record: Record, items: dict, towns: dict, records: dict, errors: ErrorList) -> None:
+    at = lambda key: (record.source.path, record.source.line_of(key))  # noqa: E731
+    if record.item and (record.column, record.item) not in items:
+        errors.add(*at("item"), f"unknown item '{record.item}'",
+                   f"an item id from content/{record.column}/catalogue/*.yaml")
+    check_township(record, items, towns, at("township"), errors)
+    if record.replaced_by:
+        target = records.get((record.column, record.replaced_by))
+        if target is None or target.kind != "policy":
             errors.add(*at("replaced_by"), f"replaced_by '{record.replaced_by}' is not a policy document of this column",
                        "the id of a document in content/" + record.column + "/policies/")
-        if record.kind == "topic":
-            topic = topics[(record.column, record.topic)]
-            if record.subcolumn not in {s.slug for s in topic.subcolumns}:
-                errors.add(*at("subcolumn"), f"unknown sub-column '{record.subcolumn}'",
-                           "one of " + ", ".join(s.slug for s in topic.subcolumns))
-        for attachment in record.attachments:
-            if not attachment.is_external and (record.column, attachment.href) not in files:
-                errors.add(*at("attachments"), f"attachment '{attachment.href}' not found",
-                           f"a file content/{record.column}/files/{attachment.href} or an https:// address")
-
-
-def check_item(record: Record, items: dict, where: tuple, errors: ErrorList) -> None:
-    if record.item and (record.column, record.item) not in items:
-        errors.add(*where, f"unknown item '{record.item}'",
-                   f"an item id from content/{record.column}/catalogue/*.yaml")
+    if record.kind == "topic":
+        topic = store.entities["topic"].get((record.column, record.topic))
+        if topic is not None and record.subcolumn not in {s.slug for s in topic.subcolumns}:
+            errors.add(*at("subcolumn"), f"unknown sub-column '{record.subcolumn}'",
+                       "one of " + ", ".join(s.slug for s in topic.subcolumns))
+    files = store.attachments.get(record.column, frozenset())
+    for attachment in record.attachments:
+        if not attachment.is_external and attachment.href not in files:
+            errors.add(*at("attachments"), f"attachment '{attachment.href}' not found",
+                       f"a file content/{record.column}/files/{attachment.href} or an https:// address")
 
 
 def check_township(record: Record, items: dict, towns: dict, where: tuple, errors: ErrorList) -> None:
@@ -119,10 +136,18 @@ def check_township(record: Record, items: dict, towns: dict, where: tuple, error
                    "an item whose levels include 乡镇级")
 
 
-def unique(seen: dict, key: tuple, path: Path, line: int | None, what: str, errors: ErrorList) -> None:
-    if key in seen:
-        first_path, first_line = seen[key]
-        errors.add(path, line, f"duplicate {what} '{key[-1]}' (first at {errors.display(first_path)}:{first_line})",
-                   f"a unique {what}")
-    else:
-        seen[key] = (path, line)      # shown only for a duplicate: display() costs on 100,000 records
+def judge_attachments(store: Store, finds: dict[str, tuple[str, str, list]], errors: ErrorList) -> list[Exemption]:
+    """Attachments with personal data: errors, unless a record publishing the file declares an
+    exception. `finds`: attachment file key -> (column, file name, finds)."""
+    publishers: dict[tuple[str, str], list[Record]] = {}
+    for record in store.entities["record"].values():
+        for attachment in record.attachments:
+            publishers.setdefault((record.column, attachment.href), []).append(record)
+    exemptions: list[Exemption] = []
+    for key, (column, name, found) in sorted(finds.items()):
+        owners = sorted(publishers.get((column, name), []), key=place)
+        bad, allowed = attachment_verdicts(key, column, name, found, owners)
+        for find in bad:
+            errors.add(key, find.line, find.message, EXPECTED)
+        exemptions += allowed
+    return exemptions

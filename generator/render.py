@@ -1,20 +1,27 @@
-"""Job + environment → page text. No file writes here."""
+"""Job + environment → page text, and what the page read (views.py). No file writes here."""
 from __future__ import annotations
 
 import datetime as dt
+import types
 from functools import partial
-from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
 from . import citymap, urls
-from .assemble import Column, Site
+from .api import api_json
 from .errors import ErrorList
 from .markdown import to_html
 from .pages import PageJob
 from .qr import QrCodes
-from .themes import ThemeSet
+from .store import Store
+from .themes import DEFAULT_THEME, ThemeSet
+from .views import ColumnView, SiteView, note, reading
+
+# What templates get of urls.py: its addresses, nothing else.
+URLS = types.SimpleNamespace(**{name: getattr(urls, name) for name in dir(urls)
+                                if not name.startswith("_") and (name.isupper() or isinstance(
+                                    getattr(urls, name), types.FunctionType)) and name != "annotations"})
 
 
 def template_filters() -> dict:
@@ -27,28 +34,38 @@ def cn_date(value: dt.date) -> str:
 
 
 class Renderer:
-    def __init__(self, site: Site, themes: ThemeSet, qr: QrCodes | None = None):
-        self.site = site
+    def __init__(self, store: Store, themes: ThemeSet, qr: QrCodes | None = None):
+        self.store = store
+        self.site = SiteView(store)
         self.themes = themes
         self.qr = qr or QrCodes(None)
-        self.columns = {c.slug: c for c in site.columns}
-        self.overridden_static = {c.slug: set(themes.column_static(c)) for c in site.columns}
 
-    def render(self, job: PageJob, errors: ErrorList) -> str | None:
-        column = self.columns.get(job.column) if job.column else None
-        env = self.themes.for_column(column) if column else self.themes.shared()
-        try:
-            return env.get_template(job.template).render(self.context(job, column))
-        except jinja2.TemplateSyntaxError as exc:
-            errors.add(exc.filename or job.template, exc.lineno, f"template error: {exc.message}",
-                       "valid Jinja syntax")
-        except jinja2.TemplateError as exc:
-            errors.add(job.template, None, f"template error while making {job.path}: {exc}",
-                       "a template that renders with the page's data")
-        return None
+    def render(self, job: PageJob, errors: ErrorList) -> tuple[str | None, set]:
+        """The page's text (None after an error, which goes to `errors`) and the facets it read."""
+        with reading() as reads:
+            note(("e", "config", ()))                # every page: its canonical address, its QR code
+            try:
+                return self._render(job), reads
+            except jinja2.TemplateSyntaxError as exc:
+                errors.add(self.where(exc.filename) or job.template, exc.lineno, f"template error: {exc.message}",
+                           "valid Jinja syntax")
+            except (jinja2.TemplateError, ValueError, TypeError, KeyError, AttributeError, LookupError) as exc:
+                place, line = self.template_line(exc)
+                errors.add(place or job.template, line, f"template error while making {job.path}: {exc}",
+                           "a template that renders with the page's data")
+        return None, reads
 
-    def context(self, job: PageJob, column: Column | None) -> dict:
-        config = self.site.config
+    def _render(self, job: PageJob) -> str:
+        column = ColumnView(self.store, job.column) if job.column else None
+        if job.template.startswith("api:"):
+            return api_json(job.template[4:], self.site, column, job.context)
+        theme = self.store.setting("column", job.column).theme if job.column else DEFAULT_THEME
+        note(("t", job.column or "", job.template))
+        env = self.themes.environment(job.column, theme)
+        return env.get_template(job.template).render(self.context(job, column, theme))
+
+    def context(self, job: PageJob, column: ColumnView | None, theme: str) -> dict:
+        config = self.store.config
         # The 404 page is served at any depth, so its links are root-relative to the sub-path.
         if job.path == urls.NOT_FOUND:
             link = lambda target: target if "://" in target else config.base_path + target  # noqa: E731
@@ -58,14 +75,40 @@ class Renderer:
         return {
             "search": None,   # pages.py gives indexed pages their search entry
             **job.context, "site": self.site, "config": config, "page": job, "column": column,
-            "urls": urls, "link": link, "static": partial(self.static_url, link, column),
+            "urls": URLS, "link": link, "static": partial(self.static_url, link, job.column, theme),
             "canonical": canonical,
             # qr() is this page's code; qr(path, label) another page's (posters). Encoded only when used.
             "qr": lambda target=None, label="": self.qr.svg(
                 urls.canonical(config.base_url, config.base_path, target) if target else canonical, label),
         }
 
-    def static_url(self, link, column: Column | None, name: str) -> str:
-        if column and name in self.overridden_static[column.slug]:
-            return link(urls.column_static(column.slug, name))
+    def static_url(self, link, column: str | None, theme: str, name: str) -> str:
+        if column:
+            note(("s", column, name))
+            if static_owner(self.store, column, theme, name) == "column":
+                return link(urls.column_static(column, name))
         return link(urls.shared_static(name))
+
+    def where(self, filename: str | None) -> str | None:
+        return self.themes.key_of(filename) if filename else None
+
+    def template_line(self, exc: BaseException) -> tuple[str | None, int | None]:
+        """The template file and line the error happened at (Jinja maps its frames to them)."""
+        found: tuple[str | None, int | None] = (None, None)
+        tb = exc.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.endswith((".html", ".xml")) and "/templates/" in filename:
+                found = (self.where(filename), tb.tb_lineno)
+            tb = tb.tb_next
+        return found
+
+
+def static_owner(store: Store, column: str, theme: str, name: str) -> str:
+    """Whose file `<static>/name` is for a column: its own (districts/<column>/static/, or its theme's
+    when the theme is not the default one) or the shared one."""
+    if name in store.static.get(column, ()):
+        return "column"
+    if theme != DEFAULT_THEME and name in store.theme_static.get(theme, ()):
+        return "column"
+    return "shared"

@@ -1,15 +1,21 @@
-"""Renders page jobs into the staging folder; a big build uses every core.
+"""Renders page jobs into the build's folder; a big build uses every core.
 
-Workers are forked, so they share the assembled site and the template environments with the
-parent instead of receiving them pickled. Each renders a slice of the jobs, writes the pages
-straight into the staging folder (the parent has already claimed every path and made every
-folder) and sends back only what the parent needs: the file stamps for the build cache, errors,
-and the QR codes it had to encode.
+Workers are forked, so they share the store and the template environments with the parent instead
+of receiving them pickled. Forking is only done from a process with no other thread (a fork copies
+one thread and whatever locks the others held): the command line, and the preview's builder process,
+which runs no server. Elsewhere the pages are rendered in the calling process.
+
+Each worker renders a slice of the jobs and writes the pages straight into the build's folder (the
+parent has already claimed every path and made every folder). It sends back, per page, what the
+graph keeps: the facets the page read, the written file's size and time, and the digests of its
+bytes and of its search document; plus errors and the QR codes it had to encode.
 """
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +23,7 @@ from .errors import ContentError, ErrorList
 from .pages import PageJob
 from .progress import Progress
 from .render import Renderer
+from .search import document_digest, search_document
 
 PARALLEL_FROM = 600       # below this many pages, forking costs more than it saves
 CHUNK = 250
@@ -24,30 +31,43 @@ MAX_ERRORS = 50
 
 
 @dataclass
+class PageResult:
+    reads: frozenset
+    size: int
+    mtime_ns: int
+    content: bytes
+    doc: bytes
+
+
+@dataclass
 class Rendered:
-    stamps: dict[str, list[int]] = field(default_factory=dict)    # path -> [size, mtime_ns]
+    pages: dict[str, PageResult] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
     qr_codes: dict[str, list] = field(default_factory=dict)        # newly encoded: url -> [size, path]
     qr_used: set[str] = field(default_factory=set)
 
     def add(self, other: "Rendered") -> None:
-        self.stamps.update(other.stamps)
+        self.pages.update(other.pages)
         self.errors.extend(e for e in other.errors if e not in self.errors)
         self.qr_codes.update(other.qr_codes)
         self.qr_used |= other.qr_used
 
 
-# What forked workers inherit: (renderer, jobs, staging folder, project root).
+# What forked workers inherit: (renderer, jobs, build folder, project root).
 _shared: tuple[Renderer, list[PageJob], Path, Path | None] | None = None
 
 
-def render_jobs(renderer: Renderer, jobs: list[PageJob], staging: Path, root: Path | None,
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def render_jobs(renderer: Renderer, jobs: list[PageJob], folder: Path, root: Path | None,
                 progress: Progress, workers: int | None = None) -> Rendered:
     global _shared
     workers = workers or os.cpu_count() or 1
-    _shared = (renderer, jobs, staging, root)
+    _shared = (renderer, jobs, folder, root)
     try:
-        if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if len(jobs) < PARALLEL_FROM or workers < 2 or not can_fork():
             return render_in_process(len(jobs), progress)
         return render_in_workers(len(jobs), workers, progress)
     finally:
@@ -84,19 +104,24 @@ def render_slice_star(bounds: tuple[int, int]) -> Rendered:
 
 
 def render_slice(start: int, end: int) -> Rendered:
-    renderer, jobs, staging, root = _shared
+    renderer, jobs, folder, root = _shared
     errors = ErrorList(root=root)
     qr = renderer.qr
     encoded_before = set(qr.new_codes)
     result = Rendered()
+    interned: dict[tuple, tuple] = {}           # one object per facet: pickled once per slice
     for job in jobs[start:end]:
-        text = renderer.render(job, errors)
+        text, reads = renderer.render(job, errors)
         if text is None:
             continue
-        target = staging / job.path
-        target.write_bytes(text.encode("utf-8"))
+        data = text.encode("utf-8")
+        target = folder / job.path
+        target.write_bytes(data)
         stat = target.stat()
-        result.stamps[job.path] = [stat.st_size, stat.st_mtime_ns]
+        doc = document_digest(search_document(text)) if job.context.get("search") else b""
+        result.pages[job.path] = PageResult(frozenset(interned.setdefault(f, f) for f in reads),
+                                            stat.st_size, stat.st_mtime_ns,
+                                            hashlib.blake2b(data, digest_size=16).digest(), doc)
     result.errors = errors.errors
     result.qr_codes = {url: qr.new_codes[url] for url in qr.new_codes.keys() - encoded_before}
     result.qr_used = qr.take_used()

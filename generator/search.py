@@ -1,18 +1,26 @@
-"""Site search (站内查询): one Pagefind index per column, built on the staging folder before publish.
+"""Site search (站内查询): Pagefind indexes, one per search shard, so that an edit re-indexes one
+small shard instead of a whole column.
 
-The extended Pagefind binary (PyPI `pagefind[extended]`) segments Chinese. Its memory grows with the
-number of pages and it has no incremental mode, so each column gets its own bundle in
-`<column>/pagefind/`; the search page loads the bundle of one column, or merges all of them at
-query time for a city-wide search. A column whose indexed pages are byte-for-byte unchanged since
-the last build gets its previous bundle copied instead of being indexed again; the pipeline
-fingerprints each column's pages from the page fingerprints (see cache.py), without reading them.
+The extended Pagefind binary (PyPI `pagefind[extended]`) segments Chinese. It has no incremental
+mode and its time and memory grow with the pages it holds, so each column's indexed pages are
+spread over shards: a column with up to `SHARD_PAGES` indexed pages has one shard, a bigger one
+the smallest power of two of shards that keeps them about that size. A page's shard follows from
+its address alone (a hash), so pages never move between shards while the number of shards stays.
+Each shard is a Pagefind bundle in `<column>/pagefind/<nn>/`; the search page loads a column's
+shards, or every column's for the whole city, and merges them at query time.
+
+Pagefind reads only what is searched: for each indexed page, its `<main data-pagefind-body>` with
+the page title, cut out of the rendered page (`search_document`), not the navigation, footer and
+QR code around it. A shard is indexed again only when the documents of its pages changed; its
+digest is kept in the build's state, never in the output.
 """
 from __future__ import annotations
 
-import os
+import hashlib
 import resource
 import shutil
 import subprocess
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,25 +28,15 @@ from importlib import metadata
 from pathlib import Path
 
 from . import urls
-from .errors import ErrorList
-from .write import link_or_copy
 
-DIGEST_FILE = ".source-digest"
-
-
-@dataclass(frozen=True)
-class IndexResult:
-    column: str
-    reused: bool
-    seconds: float
-    error: str = ""
-    skipped: bool = False       # no page of the column is meant for the index: no bundle
+SHARD_PAGES = 800          # about this many indexed pages per shard (re-indexing one takes ~1 s)
+INDEXERS = 2               # Pagefind runs at a time (each is multi-threaded itself)
 
 
 @dataclass(frozen=True)
 class SearchStats:
-    indexed: int
-    reused: int
+    indexed: int             # shards indexed in this build
+    kept: int                # shards whose pages did not change
     seconds: float
     peak_mb: float           # the largest resident size any indexer process reached
 
@@ -48,41 +46,95 @@ def pagefind_executable() -> Path:
     return get_executable()
 
 
-def index_columns(staging: Path, previous: Path, digests: dict[str, str], errors: ErrorList) -> SearchStats:
-    """Index every column's HTML under `staging`; `previous` is the currently published output.
-    `digests` fingerprints each column's pages ("" when none is meant for the index)."""
+def pagefind_version() -> str:
+    return metadata.version("pagefind-bin-extended")
+
+
+def shard_count(indexed_pages: int) -> int:
+    if indexed_pages == 0:
+        return 0
+    count = 1
+    while indexed_pages > count * SHARD_PAGES:
+        count *= 2
+    return count
+
+
+def shard_of(path: str, count: int) -> int:
+    return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=4).digest(), "big") % count
+
+
+def search_document(html: str) -> str | None:
+    """What Pagefind reads of a page: its indexed <main>, titled, or None when it is not indexed."""
+    start = html.find("<main")
+    if start < 0:
+        return None
+    head_end = html.find(">", start)
+    if "data-pagefind-body" not in html[start:head_end]:
+        return None
+    end = html.find("</main>", head_end)
+    title_start, title_end = html.find("<title>"), html.find("</title>")
+    title = html[title_start + 7:title_end] if 0 <= title_start < title_end else ""
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8"><title>{title}</title></head>\n'
+            f"<body>\n{html[start:end + 7]}\n</body>\n</html>\n")
+
+
+def document_digest(document: str | None) -> bytes:
+    return hashlib.blake2b(document.encode(), digest_size=16).digest() if document is not None else b""
+
+
+def shard_digest(pages: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.blake2b(pagefind_version().encode(), digest_size=16)
+    for path, doc in sorted(pages):
+        digest.update(path.encode() + b"\0" + doc)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class ShardJob:
+    column: str
+    shard: int
+    pages: list[tuple[str, Path]]     # output path, the file to read it from
+
+    @property
+    def bundle(self) -> str:
+        return urls.search_bundle(self.column, self.shard).rstrip("/")
+
+
+def index_shards(jobs: list[ShardJob], target: Path, scratch: Path) -> tuple[SearchStats, list[str]]:
+    """Index each shard into target/<bundle>; returns the stats and the failures."""
     started = time.perf_counter()
     exe = pagefind_executable()
-    version = metadata.version("pagefind-bin-extended")
-    workers = max(1, min(len(digests), os.cpu_count() or 1))
-    with ThreadPoolExecutor(workers) as pool:
-        results = list(pool.map(lambda c: index_column(exe, f"{version}:{digests[c]}", staging, previous, c),
-                                digests))
-    for result in results:
-        if result.error:
-            errors.add(f"{result.column}/", None, f"search index failed: {result.error}",
-                       "pages Pagefind can index")
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        with ThreadPoolExecutor(max(1, min(INDEXERS, len(jobs)))) as pool:
+            failures = [f for f in pool.map(lambda job: index_shard(exe, job, target, scratch), jobs) if f]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return SearchStats(sum(not r.reused and not r.skipped for r in results), sum(r.reused for r in results),
-                       time.perf_counter() - started, peak)
+    return SearchStats(len(jobs), 0, time.perf_counter() - started, peak), failures
 
 
-def index_column(exe: Path, digest: str, staging: Path, previous: Path, column: str) -> IndexResult:
-    started = time.perf_counter()
-    bundle = urls.search_bundle(column).rstrip("/")
-    if digest.endswith(":"):
-        # Pagefind would index every page whole (navigation and all) when none is marked.
-        return IndexResult(column, False, time.perf_counter() - started, skipped=True)
-    old = previous / bundle
-    if (old / DIGEST_FILE).is_file() and (old / DIGEST_FILE).read_text() == digest:
-        shutil.copytree(old, staging / bundle, copy_function=link_or_copy)
-        return IndexResult(column, True, time.perf_counter() - started)
-    command = [str(exe), "--site", str(staging), "--glob", f"{column}/**/*.html",
-               "--output-subdir", bundle, "--silent"]
-    run = subprocess.run(command, capture_output=True, text=True)
-    if run.returncode != 0 or not (staging / bundle / "pagefind.js").is_file():
-        message = (run.stderr or run.stdout).strip().splitlines()
-        return IndexResult(column, False, time.perf_counter() - started,
-                           message[-1] if message else f"pagefind exited with {run.returncode}")
-    (staging / bundle / DIGEST_FILE).write_text(digest)
-    return IndexResult(column, False, time.perf_counter() - started)
+def index_shard(exe: Path, job: ShardJob, target: Path, scratch: Path) -> str:
+    """Write the shard's documents to a scratch folder, run Pagefind over it; "" when it worked."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{job.column}-{job.shard:02d}-", dir=scratch))
+    try:
+        for path, source in job.pages:
+            document = search_document(source.read_text(encoding="utf-8"))
+            if document is not None:
+                out = folder / path
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(document, encoding="utf-8")
+        bundle = target / job.bundle
+        shutil.rmtree(bundle, ignore_errors=True)
+        command = [str(exe), "--site", str(folder), "--output-path", str(bundle), "--silent"]
+        run = subprocess.run(command, capture_output=True, text=True)
+        if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
+            message = (run.stderr or run.stdout).strip().splitlines()
+            return f"{job.bundle}: " + (message[-1] if message else f"pagefind exited with {run.returncode}")
+        return ""
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def bundle_complete(output: Path, column: str, shard: int) -> bool:
+    return (output / urls.search_bundle(column, shard) / "pagefind.js").is_file()

@@ -4,17 +4,37 @@ A column's override folder is only ever on its own lookup chain, so an override 
 never changes another district's pages. An override may extend the file it replaces with
 `{% extends "theme/<name>" %}`; a theme other than the default one may extend the default theme's
 file with `{% extends "default/<name>" %}`.
+
+Templates run sandboxed: they reach the site only through the views they are given (views.py), which
+record what each page read, and never the fields that say where a value was read from. A template
+that asks for one of those fails the build with its file and line.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import jinja2
+from jinja2 import meta
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from .assemble import Column
+from .digest import digest_text
+from .model import WHERE_FIELDS
 from .paths import ProjectPaths
 
 DEFAULT_THEME = "default"
+HIDDEN_ATTRIBUTES = WHERE_FIELDS | {"key_lines", "geometry"}
+
+
+class SiteEnvironment(SandboxedEnvironment):
+    def is_safe_attribute(self, obj, attr: str, value) -> bool:
+        if attr in HIDDEN_ATTRIBUTES:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def unsafe_undefined(self, obj, attribute: str):
+        raise SecurityError(f"'{attribute}' of {type(obj).__name__} cannot be used in a template "
+                            "(pages show content values, never where they were read from)")
 
 
 class ThemeSet:
@@ -23,26 +43,14 @@ class ThemeSet:
     def __init__(self, paths: ProjectPaths, filters: dict):
         self.paths = paths
         self.filters = filters
-        self._cache: dict[str, jinja2.Environment] = {}
+        self._cache: dict[tuple[str, str], jinja2.Environment] = {}
 
-    def shared(self) -> jinja2.Environment:
-        return self._environment("", DEFAULT_THEME, None)
-
-    def for_column(self, column: Column) -> jinja2.Environment:
-        return self._environment(column.slug, column.config.theme, column.config.folder / "templates")
-
-    def column_static(self, column: Column) -> dict[str, Path]:
-        """The static files a column publishes under <column>/static/: its theme's files when the
-        theme is not the shared default one, overlaid by the column's own static folder."""
-        files: dict[str, Path] = {}
-        if column.config.theme != DEFAULT_THEME:
-            files.update(files_under(self.paths.themes / column.config.theme / "static"))
-        files.update(files_under(column.config.folder / "static"))
-        return files
-
-    def _environment(self, key: str, theme: str, overrides: Path | None) -> jinja2.Environment:
+    def environment(self, column_slug: str | None, theme: str = DEFAULT_THEME) -> jinja2.Environment:
+        """The shared environment for `None`, else the column's (its overrides, then `theme`)."""
+        key = (column_slug or "", theme if column_slug else DEFAULT_THEME)
         if key not in self._cache:
-            self._cache[key] = self._make(self._theme_dirs(theme), overrides)
+            overrides = self.paths.districts / column_slug / "templates" if column_slug else None
+            self._cache[key] = self._make(self._theme_dirs(key[1]), overrides)
         return self._cache[key]
 
     def _theme_dirs(self, theme: str) -> list[Path]:
@@ -56,17 +64,63 @@ class ThemeSet:
         theme = jinja2.FileSystemLoader(theme_dirs)
         default = jinja2.FileSystemLoader(self.paths.themes / DEFAULT_THEME / "templates")
         chain: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"theme": theme, "default": default})]
-        if overrides is not None and overrides.is_dir():
-            chain.append(jinja2.FileSystemLoader(overrides))
+        if overrides is not None:
+            chain.append(jinja2.FileSystemLoader(overrides))    # also before the folder exists
         chain.append(theme)
-        env = jinja2.Environment(loader=jinja2.ChoiceLoader(chain), autoescape=True,
-                                 undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        env = SiteEnvironment(loader=jinja2.ChoiceLoader(chain), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         env.filters.update(self.filters)
         return env
+
+    def key_of(self, filename: str) -> str:
+        """A template file's project key (themes/default/templates/base.html, districts/x/...)."""
+        for base, prefix in ((self.paths.themes, "themes/"), (self.paths.root, "")):
+            try:
+                return prefix + Path(filename).resolve().relative_to(base.resolve()).as_posix()
+            except ValueError:
+                continue
+        return Path(filename).name
+
+    def template_digest(self, column_slug: str | None, theme: str, name: str) -> bytes:
+        """The template and everything it pulls in, each as this column's chain resolves it."""
+        env = self.environment(column_slug, theme)
+        parts: list[str] = []
+        seen: set[str] = set()
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            try:
+                source, filename, _ = env.loader.get_source(env, current)
+            except jinja2.TemplateNotFound:
+                parts.append(f"missing:{current}")
+                continue
+            parts.append(f"{current}\0{self.key_of(filename)}\0{source}")
+            pending.extend(referenced(env, source, seen))
+        return digest_text("\n\0".join(sorted(parts)))
+
+
+def referenced(env: jinja2.Environment, source: str, seen: set[str]) -> list[str]:
+    try:
+        names = list(meta.find_referenced_templates(env.parse(source)))
+    except jinja2.TemplateSyntaxError:
+        return []          # the render reports it with file and line
+    if None in names:
+        # A computed template name: depend on every template this environment can see.
+        return [n for n in env.list_templates() if n not in seen]
+    return [n for n in names if n]
 
 
 def files_under(folder: Path) -> dict[str, Path]:
     if not folder.is_dir():
         return {}
-    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.name.startswith(".")}
+    found = {}
+    for base, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if not name.startswith("."):
+                path = Path(base) / name
+                found[path.relative_to(folder).as_posix()] = path
+    return dict(sorted(found.items()))

@@ -73,9 +73,9 @@ def qr_poster(column: str) -> str:
     return f"{column}/qr-poster.html"
 
 
-def search_bundle(column: str) -> str:
-    """The folder of a column's Pagefind index (one index per column)."""
-    return f"{column}/pagefind/"
+def search_bundle(column: str, shard: int) -> str:
+    """The folder of one search shard: a column's Pagefind index is split into shards (search.py)."""
+    return f"{column}/pagefind/{shard:02d}/"
 
 
 def shared_static(name: str) -> str:

@@ -1,4 +1,5 @@
-"""Parsed documents → validated model objects. Every problem is collected; none stops the others."""
+"""Parsed documents → validated model objects, one document at a time. Every problem is collected;
+none stops the others. Checks that span files are in references.py."""
 from __future__ import annotations
 
 import hashlib
@@ -7,9 +8,9 @@ from typing import Any
 
 from . import schema as s
 from .errors import ErrorList
-from .load import ColumnSources, Document, Sources
-from .model import (Attachment, ColumnConfig, Content, Domain, Footer, Item, Record, SiteConfig,
-                    Source, Subcolumn, Topic, Township)
+from .load import Document
+from .model import (Attachment, ColumnConfig, Domain, Footer, Item, Record, SiteConfig, Source, Subcolumn, Topic,
+                    Township)
 from .schema import Field, read_fields
 from .yamlsource import SourceList, SourceMap
 
@@ -81,16 +82,6 @@ TOPIC_FIELDS = [Field("name", "专题名称", s.text), Field("description", "专
 SUBCOLUMN_FIELDS = [Field("slug", "子栏目标识", s.slug), Field("name", "子栏目名称", s.text)]
 
 
-def validate(sources: Sources, errors: ErrorList) -> Content:
-    config = site_config(sources.site, errors)
-    domains = domain_list(sources.domains, errors)
-    columns = tuple(c for c in (column_config(cs, errors) for cs in sources.columns) if c)
-    content = Content(config, domains, columns)
-    for column in sources.columns:
-        read_column_content(column, content, errors)
-    return content
-
-
 # --- site, domains, columns -------------------------------------------------------------
 
 def site_config(doc: Document | None, errors: ErrorList) -> SiteConfig | None:
@@ -134,8 +125,8 @@ def domain_list(doc: Document | None, errors: ErrorList) -> tuple[Domain, ...]:
     return tuple(sorted(domains, key=lambda d: (d.order, d.slug)))
 
 
-def column_config(sources: ColumnSources, errors: ErrorList) -> ColumnConfig | None:
-    doc = sources.config
+def column_config(doc: Document | None, slug: str, static_files: set[str], errors: ErrorList) -> ColumnConfig | None:
+    """districts/<slug>/column.yaml; `static_files` are the names under districts/<slug>/static/."""
     if doc is None:
         return None
     values = read_fields(doc.data, COLUMN_FIELDS, doc.path, errors, "column.yaml")
@@ -144,53 +135,34 @@ def column_config(sources: ColumnSources, errors: ErrorList) -> ColumnConfig | N
     colors = values["colors"] or {}
     if colors:
         colors = read_fields(colors, COLOR_FIELDS, doc.path, errors, "colors", doc.data.line_of("colors")) or {}
-    if values["banner"] and not (doc.path.parent / "static" / values["banner"]).is_file():
+    if values["banner"] and values["banner"] not in static_files:
         errors.add(doc.path, doc.data.line_of("banner"), f"banner '{values['banner']}' not found",
-                   f"a file districts/{sources.slug}/static/{values['banner']}")
+                   f"a file districts/{slug}/static/{values['banner']}")
     if None in (values["name"], values["adcode"], values["level"], values["description"]):
         return None
-    return ColumnConfig(sources.slug, values["name"], values["adcode"], values["level"],
+    return ColumnConfig(slug, values["name"], values["adcode"], values["level"],
                         values["description"], values["keywords"] or (), values["theme"],
                         values["banner"] or "", colors.get("primary") or "#b3121a",
-                        colors.get("accent") or "#d4a017", doc.path.parent)
+                        colors.get("accent") or "#d4a017", f"districts/{slug}")
 
 
-# --- one column's content -----------------------------------------------------------------
+# --- one source file's content (each function reads one document; `key` is its project path) ---
 
-def read_column_content(sources: ColumnSources, content: Content, errors: ErrorList) -> None:
-    config = content.config
-    for doc in sources.catalogues:
-        content.items.extend(catalogue_items(doc, sources.slug, config, errors))
-    for folder, kind in (("records", "record"), ("policies", "policy")):
-        for doc in sources.records.get(folder, []):
-            content.records.extend(records_in(doc, sources.slug, kind, None, errors, content))
-    if sources.townships is not None:
-        content.townships.extend(township_list(sources.townships, sources.slug, errors))
-    for topic_doc, record_docs in sources.topics:
-        topic = topic_of(topic_doc, sources.slug, errors)
-        if topic is None:
-            continue
-        content.topics.append(topic)
-        for doc in record_docs:
-            content.records.extend(records_in(doc, sources.slug, "topic", topic.slug, errors, content))
-    content.files[sources.slug] = sources.files
-
-
-def catalogue_items(doc: Document, column: str, config: SiteConfig | None, errors: ErrorList) -> list[Item]:
-    domain = doc.path.stem
+def catalogue_items(doc: Document, key: str, column: str, domain: str, service_platform: str,
+                    errors: ErrorList) -> list[Item]:
     items = []
     for entry, line in list_under(doc, "items", errors):
         values = read_fields(entry, ITEM_FIELDS, doc.path, errors, "catalogue item", line)
         if values is None or None in (values["id"], values["level1"], values["level2"]):
             continue
-        name, url = service_of(values, entry, doc.path, config, errors)
+        name, url = service_of(values, entry, doc.path, service_platform, errors)
         values = {k: v for k, v in values.items() if k != "service"}
         items.append(Item(column=column, domain=domain, service_name=name, service_url=url,
-                          source=Source(doc.path, entry.line, entry.key_lines), **values))
+                          source=Source(key, entry.line, entry.key_lines), **values))
     return items
 
 
-def service_of(values: dict, entry: SourceMap, path: Path, config: SiteConfig | None,
+def service_of(values: dict, entry: SourceMap, path: Path, base: str,
                errors: ErrorList) -> tuple[str | None, str | None]:
     service = values["service"]
     if values["type"] != "政务服务事项":
@@ -208,27 +180,27 @@ def service_of(values: dict, entry: SourceMap, path: Path, config: SiteConfig | 
     if not found["url"] and not found["path"]:
         errors.add(path, service.line, "service has neither 'path' nor 'url'",
                    "path: /... on the service platform, or url: https://...")
-    base = config.service_platform if config else ""
     url = found["url"] or (base + "/" + found["path"].lstrip("/") if found["path"] else None)
     return found["name"], url
 
 
-def records_in(doc: Document, column: str, kind: str, topic: str | None, errors: ErrorList,
-               content: Content) -> list[Record]:
+def records_in(doc: Document, key: str, column: str, kind: str, topic: str | None, adcode: str,
+               errors: ErrorList) -> list[Record]:
+    """The records of one Markdown or bulk YAML file; `adcode` is the column's, for 索引号."""
     if doc.body is not None:
         entries = [(doc.data, doc.data.line if isinstance(doc.data, SourceMap) else 1)]
     else:
         entries = list_under(doc, "records", errors)
     records = []
     for entry, line in entries:
-        record = record_of(entry, line, doc, column, kind, topic, errors, content)
+        record = record_of(entry, line, doc, key, column, kind, topic, adcode, errors)
         if record is not None:
             records.append(record)
     return records
 
 
-def record_of(entry: Any, line: int | None, doc: Document, column: str, kind: str,
-              topic: str | None, errors: ErrorList, content: Content) -> Record | None:
+def record_of(entry: Any, line: int | None, doc: Document, key: str, column: str, kind: str,
+              topic: str | None, adcode: str, errors: ErrorList) -> Record | None:
     fields = RECORD_FIELDS + RECORD_KIND_FIELDS[kind]
     if doc.body is not None and isinstance(entry, SourceMap) and "id" not in entry:
         entry["id"] = doc.path.stem
@@ -244,9 +216,9 @@ def record_of(entry: Any, line: int | None, doc: Document, column: str, kind: st
     if None in (values["title"], values["written"], values["published"], values["publisher"]):
         return None
     values["attachments"] = attachments_of(values["attachments"], entry, doc.path, errors)
-    values["index_no"] = values["index_no"] or index_number(content, column, values)
+    values["index_no"] = values["index_no"] or index_number(adcode, column, values)
     return Record(column=column, kind=kind, body=body, topic=topic,
-                  source=Source(doc.path, entry.line, entry.key_lines), **values)
+                  source=Source(key, entry.line, entry.key_lines), **values)
 
 
 def attachments_of(value: Any, entry: SourceMap, path: Path, errors: ErrorList) -> tuple[Attachment, ...]:
@@ -264,28 +236,29 @@ def attachments_of(value: Any, entry: SourceMap, path: Path, errors: ErrorList) 
     return tuple(found)
 
 
-def index_number(content: Content, column: str, values: dict) -> str:
+def index_number(adcode: str, column: str, values: dict) -> str:
     """A stable 索引号 from the column's adcode, the year and the record id."""
-    adcode = next((c.adcode for c in content.columns if c.slug == column), "000000")
     digest = int(hashlib.sha1(f"{column}/{values['id']}".encode()).hexdigest(), 16) % 10**8
     return f"{adcode}/{values['published'].year}-{digest:08d}"
 
 
-def township_list(doc: Document, column: str, errors: ErrorList) -> list[Township]:
+def township_list(doc: Document, key: str, column: str, errors: ErrorList) -> list[Township]:
     townships = []
     for entry, line in list_under(doc, "townships", errors):
         values = read_fields(entry, TOWNSHIP_FIELDS, doc.path, errors, "township", line)
         if values and None not in (values["slug"], values["name"], values["code"]):
-            townships.append(Township(column=column, source=Source(doc.path, entry.line, entry.key_lines), **values))
+            townships.append(Township(column=column, source=Source(key, entry.line, entry.key_lines), **values))
     return townships
 
 
-def topic_of(doc: Document, column: str, errors: ErrorList) -> Topic | None:
-    slug = doc.path.parent.name
-    if not s.SLUG_RE.match(slug):
-        errors.add(doc.path.parent, None, f"topic folder name '{slug}' is not a safe slug",
-                   "lower-case letters, digits and '-'")
-        return None
+def topic_slug_problem(folder: Path, slug: str, errors: ErrorList) -> bool:
+    if s.SLUG_RE.match(slug):
+        return False
+    errors.add(folder, None, f"topic folder name '{slug}' is not a safe slug", "lower-case letters, digits and '-'")
+    return True
+
+
+def topic_of(doc: Document, key: str, column: str, slug: str, errors: ErrorList) -> Topic | None:
     if doc.data is None:
         return None
     values = read_fields(doc.data, TOPIC_FIELDS, doc.path, errors, "topic.yaml")
@@ -296,7 +269,7 @@ def topic_of(doc: Document, column: str, errors: ErrorList) -> Topic | None:
         sub = read_fields(entry, SUBCOLUMN_FIELDS, doc.path, errors, "sub-column", line)
         if sub and None not in sub.values():
             subs.append(Subcolumn(**sub))
-    return Topic(slug, column, values["name"], values["description"], tuple(subs), Source(doc.path, 1))
+    return Topic(slug, column, values["name"], values["description"], tuple(subs), Source(key, 1))
 
 
 # --- helpers -------------------------------------------------------------------------------

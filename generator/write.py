@@ -1,5 +1,13 @@
-"""The only writer of output/: everything goes to a staging folder beside it, which replaces
-output/ in one step when the whole build succeeded. A failed build leaves output/ untouched."""
+"""The only writer of output/. A build writes every file it makes into a folder of its own beside
+the output first; nothing in output/ changes until the whole build has succeeded. Then:
+
+- a full build (no previous output, or --clean) swaps its folder in for output/ in one step;
+- an incremental build moves its files into output/ one by one, each with one rename, so every
+  file is always whole, after listing them in the journal (state.py); files of pages that no longer
+  exist are removed, and so are folders left empty.
+
+Leftovers of a killed build (its folder, a half-made search bundle) are removed by the next build.
+"""
 from __future__ import annotations
 
 import os
@@ -7,74 +15,140 @@ import shutil
 import tempfile
 from pathlib import Path
 
+LEFTOVER_KINDS = ("staging", "pending", "old")
+
 
 class DuplicateOutput(Exception):
     """Two pages claimed the same output path."""
 
 
-class StagedOutput:
-    def __init__(self, output: Path):
+def leftovers(output: Path) -> list[Path]:
+    prefixes = tuple(f".{output.name}.{kind}-" for kind in LEFTOVER_KINDS)
+    try:
+        return [Path(e.path) for e in os.scandir(output.parent) if e.name.startswith(prefixes)]
+    except OSError:
+        return []
+
+
+def remove_leftovers(output: Path) -> int:
+    found = leftovers(output)
+    for folder in found:
+        shutil.rmtree(folder, ignore_errors=True)
+    return len(found)
+
+
+class BuildOutput:
+    """The folder this build writes into, and how it reaches output/."""
+
+    def __init__(self, output: Path, full: bool):
         self.output = output
+        self.full = full
         output.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+        kind = "staging" if full else "pending"
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{output.name}.{kind}-", dir=output.parent))
         self.written: set[str] = set()
-        self._folders: set[Path] = set()
 
-    def write_text(self, path: str, text: str) -> None:
-        self.write_bytes(path, text.encode("utf-8"))
-
-    def write_bytes(self, path: str, data: bytes) -> None:
-        target = self._claim(path)
-        target.write_bytes(data)
-
-    def copy_file(self, path: str, source: Path) -> None:
-        shutil.copyfile(source, self._claim(path))
-
-    def claim(self, path: str) -> Path:
-        """Reserve a path (and make its folder) for a file another process will write."""
-        return self._claim(path)
-
-    def link(self, path: str, published: Path) -> None:
-        """Carry an unchanged file over from the published output: a hard link, which shares the
-        bytes and the stamp; the build never writes into a file, so the old site stays as it was."""
-        link_or_copy(published, self._claim(path))
-
-    def copy_tree(self, prefix: str, folder: Path) -> None:
-        for source in sorted(folder.rglob("*")):
-            if source.is_file() and not source.name.startswith("."):
-                self.copy_file(f"{prefix}/{source.relative_to(folder).as_posix()}", source)
-
-    def _claim(self, path: str) -> Path:
-        if path in self.written:
-            raise DuplicateOutput(path)
-        if path.startswith("/") or ".." in Path(path).parts:
-            raise ValueError(f"unsafe output path {path!r}")
-        self.written.add(path)
-        target = self.staging / path
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
+    def path(self, relative: str) -> Path:
+        """Where to write `relative` (its folder made); each path once per build."""
+        if relative in self.written:
+            raise DuplicateOutput(relative)
+        if relative.startswith("/") or ".." in relative.split("/"):
+            raise ValueError(f"unsafe output path {relative!r}")
+        self.written.add(relative)
+        target = self.folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
-    def publish(self) -> None:
-        """Swap the staged site in: two renames, then the old site is removed."""
+    def write_bytes(self, relative: str, data: bytes) -> Path:
+        target = self.path(relative)
+        target.write_bytes(data)
+        return target
+
+    def copy_file(self, relative: str, source: Path | str) -> Path:
+        target = self.path(relative)
+        shutil.copyfile(source, target)
+        return target
+
+    def publish_full(self) -> None:
+        """Swap the whole new site in: two renames, then the old site is removed."""
         old = None
         if self.output.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
             os.rmdir(old)
             os.replace(self.output, old)
-        os.replace(self.staging, self.output)
+        os.replace(self.folder, self.output)
         if old is not None:
             shutil.rmtree(old)
 
+    def publish_changes(self, files: list[str], bundles: list[str], deleted: list[str]) -> None:
+        """Move the new files and search bundles into output/, remove the deleted files."""
+        for relative in files:
+            target = self.output / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.folder / relative, target)
+        for bundle in bundles:
+            swap_folder(self.folder / bundle, self.output / bundle)
+        for relative in deleted:
+            remove_file(self.output, relative)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
     def discard(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def link_or_copy(source: Path | str, target: Path | str) -> None:
-    """A hard link where the file system allows one, a copy elsewhere. Safe because published
-    files are only ever replaced, never written into."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+def swap_folder(new: Path, target: Path) -> None:
+    """Replace folder `target` with `new` (or remove it when `new` does not exist)."""
+    old = None
+    if target.exists():
+        old = target.parent / f".{target.name}.old-{os.getpid()}"
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(target, old)
+    if new.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_file(output: Path, relative: str) -> None:
+    target = output / relative
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target, ignore_errors=True)
+    else:
+        target.unlink(missing_ok=True)
+    prune_empty(target.parent, stop=output)
+
+
+def prune_empty(folder: Path, stop: Path) -> None:
+    """Remove `folder` and its parents up to `stop` while they are empty (a clean build has no
+    empty folders)."""
+    while folder != stop and stop in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def scan_output(output: Path, opaque: str = "pagefind") -> dict[str, tuple[int, int]]:
+    """Every file in output/ with its size and modification time; folders named `opaque` (the
+    search bundles) are listed as themselves, not file by file."""
+    found: dict[str, tuple[int, int]] = {}
+    pending = [(str(output), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            key = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name == opaque:
+                    found[key + "/"] = (0, 0)
+                else:
+                    pending.append((entry.path, key + "/"))
+            else:
+                stat = entry.stat(follow_symlinks=False)
+                found[key] = (stat.st_size, stat.st_mtime_ns)
+    return found

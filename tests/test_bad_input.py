@@ -36,7 +36,7 @@ def rebuild_errors(root: Path, output: Path, before: dict) -> list[str]:
         build_into(root, output)
     assert snapshot(output) == before, "a failed build changed output/"
     leftovers = [p for p in output.parent.iterdir()
-                 if p.name.startswith(".output") and p.name != ".output.build-cache.json"]
+                 if p.name.startswith(".output") and p.name != ".output.build-state"]
     assert not leftovers, "staging left behind"
     return [str(e) for e in exc.value.errors]
 

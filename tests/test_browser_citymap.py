@@ -13,7 +13,7 @@ from shapely.ops import polylabel  # noqa: E402
 
 from generator import citymap as citymap_module  # noqa: E402
 from generator.paths import ProjectPaths  # noqa: E402
-from generator.pipeline import read_and_check  # noqa: E402
+from generator.session import read_site  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 YUELU = "430104"
@@ -106,7 +106,7 @@ def test_click_district_on_svg_map_without_javascript(page_without_js, default_s
     assert_local_only(requests)
     assert page.locator("#citymap-live").is_hidden()
     assert_no_horizontal_scroll(page)
-    site = read_and_check(ProjectPaths.at(REPO))
+    site, _ = read_site(ProjectPaths.at(REPO))
     px, py = citymap_module.project(site.citymap, *yuelu_point)
     svg = page.locator("svg.citymap-svg")
     svg.scroll_into_view_if_needed()

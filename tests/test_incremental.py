@@ -1,20 +1,30 @@
-"""Incremental builds: only stale pages are rendered, and the result equals a clean build byte for byte."""
+"""Incremental builds: only what an edit touches is made again, and the result equals a clean build
+byte for byte (Pagefind's own unstable files aside), after any kind of edit, a crash, or a move."""
 from __future__ import annotations
 
 import filecmp
 import json
+import os
+import random
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from generator.cache import PageCache
+from conftest import REPO
+from edits import random_edits, replace, write_record
+from generator.errors import BuildError
 from generator.paths import ProjectPaths
 from generator.pipeline import BuildOptions, build
+from generator.state import state_folder
 
 # Pagefind writes its filter files and entry manifest in a different order on every run, even
 # from identical pages (two clean builds differ there too); its index and fragments do not.
-NONDETERMINISTIC = ("/pagefind/filter/", "/pagefind/pagefind-entry.json", ".pf_meta")
+NONDETERMINISTIC = ("/filter/", "/pagefind-entry.json", ".pf_meta")
 
 
 def run(root: Path, output: Path, clean: bool = False, workers: int | None = None):
@@ -28,21 +38,29 @@ def tree(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
+def comparable(paths: set[str]) -> set[str]:
+    return {p for p in paths if not any(n in "/" + p for n in NONDETERMINISTIC)}
+
+
+def differences(ours: Path, theirs: Path) -> list[str]:
+    a, b = comparable(tree(ours)), comparable(tree(theirs))
+    return sorted(a ^ b) + [p for p in sorted(a & b) if not filecmp.cmp(ours / p, theirs / p, shallow=False)]
+
+
 def assert_same_as_clean(root: Path, output: Path, tmp_path: Path) -> None:
-    clean = tmp_path / "clean-output"
-    shutil.rmtree(clean, ignore_errors=True)
+    clean = tmp_path / "clean" / "output"
+    shutil.rmtree(clean.parent, ignore_errors=True)
     run(root, clean, clean=True)
-    ours, theirs = tree(output), tree(clean)
-    comparable = lambda paths: {p for p in paths if not any(n in "/" + p for n in NONDETERMINISTIC)}  # noqa: E731
-    assert comparable(ours) == comparable(theirs)
-    differing = [p for p in sorted(comparable(ours)) if not filecmp.cmp(output / p, clean / p, shallow=False)]
-    assert differing == []
+    assert differences(output, clean) == []
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+def stamps(output: Path) -> dict[str, int]:
+    return {p: (output / p).stat().st_mtime_ns for p in tree(output) if p.endswith(".html")}
+
+
+def changed_since(output: Path, before: dict[str, int]) -> set[str]:
+    now = stamps(output)
+    return {p for p in now if before.get(p) != now[p]}
 
 
 @pytest.fixture
@@ -56,26 +74,25 @@ def built(site_copy, tmp_path):
 def test_nothing_changed_renders_nothing(built):
     root, output = built
     result, messages = run(root, output)
-    assert result.rendered == 0
-    assert any("reused" in m and "indexed 0 columns" in m for m in messages)
+    assert result.rendered == 0 and result.files == 0
+    assert any("indexed 0 shards" in m for m in messages)
+    assert any("0 files read" in m for m in messages)
 
 
 def test_edited_record_rerenders_its_pages_only_and_matches_a_clean_build(built, tmp_path):
     root, output = built
-    edit(root / "content/east/records/jiuzhu/dibao-2026-q3.md", "第三季度城乡低保对象公示", "第三季度城乡低保对象公示（更正）")
+    replace(root / "content/east/records/jiuzhu/dibao-2026-q3.md", "第三季度城乡低保对象公示", "第三季度城乡低保对象公示（更正）")
     result, messages = run(root, output)
-    assert 0 < result.rendered < result.pages / 3
+    assert 0 < result.rendered < result.pages / 5
     assert "（更正）" in (output / "east/info/dibao-2026-q3.html").read_text(encoding="utf-8")
-    assert any("indexed 1 columns" in m for m in messages)        # only east's search index
+    assert any("1 files read" in m for m in messages)            # one source read again, not the site
+    assert result.indexed == 1                                     # one search shard, east's
     assert_same_as_clean(root, output, tmp_path)
 
 
 def test_added_and_deleted_records_match_a_clean_build(built, tmp_path):
     root, output = built
-    new = root / "content/west/records/added-2026-11.md"
-    item = "item: " + (root / "content/west/records/all.yaml").read_text(encoding="utf-8").split("item: ")[1].split("\n")[0]
-    new.write_text(f"---\ntitle: 西区新增公开信息\n{item}\nwritten: 2026-11-20\npublished: 2026-11-21\n"
-                   "publisher: 西区人民政府\n---\n\n新增的正文。\n", encoding="utf-8")
+    new = write_record(root, "west", "added-2026-11", "dibao-zhinan", 21, random.Random(1))
     run(root, output)
     assert (output / "west/info/added-2026-11.html").is_file()
     assert_same_as_clean(root, output, tmp_path)
@@ -89,35 +106,75 @@ def test_added_and_deleted_records_match_a_clean_build(built, tmp_path):
 
 def test_edit_inside_a_bulk_yaml_file(built, tmp_path):
     root, output = built
-    edit(root / "content/east/records/jiuzhu.yaml", "经审核，新增低保对象2户。", "经审核，新增低保对象3户。")
+    replace(root / "content/east/records/jiuzhu.yaml", "经审核，新增低保对象2户。", "经审核，新增低保对象3户。")
     result, _ = run(root, output)
-    assert 0 < result.rendered < result.pages / 3
+    assert 0 < result.rendered < result.pages / 5
     assert "新增低保对象3户" in (output / "east/info/nanjie-dibao-2026-10.html").read_text(encoding="utf-8")
     assert_same_as_clean(root, output, tmp_path)
 
 
 def test_district_override_rerenders_only_that_district(built, tmp_path):
     root, output = built
-    before = {p: (output / p).stat().st_mtime_ns for p in tree(output) if p.endswith(".html")}
-    edit(root / "districts/west/templates/record.html", "西区定制：", "西区定制（已修改）：")
+    before = stamps(output)
+    replace(root / "districts/west/templates/record.html", "西区定制：", "西区定制（已修改）：")
     run(root, output)
-    changed = {p for p, stamp in before.items() if (output / p).stat().st_mtime_ns != stamp}
+    changed = changed_since(output, before)
     assert changed and all(p.startswith("west/info/") for p in changed)
+    assert_same_as_clean(root, output, tmp_path)
+
+
+def test_a_new_override_file_counts_although_it_did_not_exist_before(built, tmp_path):
+    root, output = built
+    before = stamps(output)
+    templates = root / "districts/east/templates"
+    templates.mkdir(exist_ok=True)
+    (templates / "item.html").write_text('{% extends "theme/item.html" %}{% block content %}'
+                                         '<p class="east-note">东区提示</p>{{ super() }}{% endblock %}',
+                                         encoding="utf-8")
+    run(root, output)
+    changed = changed_since(output, before)
+    assert changed and all(p.startswith("east/") for p in changed)
+    assert all("东区提示" in (output / p).read_text(encoding="utf-8") for p in changed)
+    assert_same_as_clean(root, output, tmp_path)
+
+
+def test_an_override_showing_a_site_wide_count_follows_a_record_added_elsewhere(built, tmp_path):
+    """The stale-page case: an override reads a site-wide fact; a record added in another column
+    changes it, and every page that shows it is made again."""
+    root, output = built
+    (root / "districts/east/templates").mkdir(exist_ok=True)
+    (root / "districts/east/templates/record.html").write_text(
+        '{% extends "theme/record.html" %}{% block content %}<p class="count">全站共 {{ site.records|length }} 条'
+        "</p>{{ super() }}{% endblock %}", encoding="utf-8")
+    run(root, output)
+    east_record = output / "east/info/dibao-2026-q3.html"
+    count = int(east_record.read_text(encoding="utf-8").split("全站共 ")[1].split(" 条")[0])
+    write_record(root, "city", "city-added", "dibao-zhinan", 22, random.Random(2))
+    before = stamps(output)
+    run(root, output)
+    assert f"全站共 {count + 1} 条" in east_record.read_text(encoding="utf-8")
+    changed = changed_since(output, before)
+    # east's record pages, the city column's pages that list the new record, the home page (its count)
+    assert all(p.startswith(("east/info/", "city/")) or p == "index.html" for p in changed), changed
+    assert not any(p.startswith("west/") for p in changed)         # west's pages do not show it
     assert_same_as_clean(root, output, tmp_path)
 
 
 def test_shared_template_rerenders_the_pages_that_use_it(built, tmp_path):
     root, output = built
-    feed = root / "themes/default/templates/feed.xml"
-    edit(feed, "<feed", "<!-- 已修改 -->\n<feed")
+    edit_feed = root / "themes/default/templates/feed.xml"
+    replace(edit_feed, "<feed", "<!-- 已修改 -->\n<feed")
     result, _ = run(root, output)
     assert result.rendered == 3                    # one feed per column, nothing else
+    assert result.indexed == 0                     # no page's search document changed
     assert "已修改" in (output / "east/feed.xml").read_text(encoding="utf-8")
     assert_same_as_clean(root, output, tmp_path)
 
-    edit(root / "themes/default/templates/partials/footer.html", "</footer>", "<!-- 页脚 --></footer>")
+    replace(root / "themes/default/templates/partials/footer.html", "</footer>", "<!-- 页脚 --></footer>")
     result, _ = run(root, output)
     assert result.rendered > result.pages / 2      # every HTML page has the footer
+    assert result.indexed == 0                     # ... which the search index does not read
+    assert_same_as_clean(root, output, tmp_path)
 
 
 def test_a_page_edited_by_hand_in_output_is_written_again(built):
@@ -130,45 +187,91 @@ def test_a_page_edited_by_hand_in_output_is_written_again(built):
     assert page.read_text(encoding="utf-8") == original
 
 
-def test_a_deleted_output_page_is_written_again(built):
+def test_a_deleted_output_page_or_search_shard_is_written_again(built):
     root, output = built
     (output / "west/index.html").unlink()
+    shutil.rmtree(output / "east/pagefind/00")
     result, _ = run(root, output)
     assert result.rendered == 1 and (output / "west/index.html").is_file()
+    assert result.indexed == 1 and (output / "east/pagefind/00/pagefind.js").is_file()
 
 
-@pytest.mark.parametrize("damage", ["{not json", '{"format": 1, "version": "other", "pages": {}, "columns": {}}',
-                                    '{"format": 1, "pages": [1, 2]}'])
-def test_a_corrupt_or_foreign_cache_is_discarded_with_a_notice(built, damage):
+def test_a_file_put_into_output_by_hand_is_removed(built, tmp_path):
     root, output = built
-    cache_file = output.parent / f".{output.name}.build-cache.json"
-    assert cache_file.is_file()
-    cache_file.write_text(damage, encoding="utf-8")
+    (output / "east/stray.html").write_text("<p>not made by the build</p>", encoding="utf-8")
+    run(root, output)
+    assert not (output / "east/stray.html").exists()
+    assert_same_as_clean(root, output, tmp_path)
+
+
+def test_a_copy_with_new_file_times_keeps_its_state(built, tmp_path):
+    """Moving or copying the project (times not kept) re-reads nothing and renders nothing."""
+    root, output = built
+    moved = tmp_path / "moved"
+    shutil.copytree(root, moved / "site", copy_function=shutil.copy)          # new modification times
+    shutil.copytree(output.parent / f".{output.name}.build-state", moved / ".output.build-state",
+                    copy_function=shutil.copy)
+    shutil.copytree(output, moved / "output", copy_function=shutil.copy)
+    result, messages = run(moved / "site", moved / "output")
+    assert result.rendered == 0 and result.indexed == 0
+    assert any("0 files read" in m for m in messages)
+    assert_same_as_clean(moved / "site", moved / "output", tmp_path)
+
+
+def test_two_clean_builds_in_different_folders_are_identical(site_copy, tmp_path):
+    other = tmp_path / "elsewhere" / "project"
+    shutil.copytree(site_copy, other)
+    run(site_copy, tmp_path / "a" / "output", clean=True)
+    run(other, tmp_path / "b" / "output", clean=True)
+    assert differences(tmp_path / "a" / "output", tmp_path / "b" / "output") == []
+    state = {p.name: p.read_bytes() for p in state_folder(tmp_path / "a" / "output").iterdir()
+             if p.name not in ("lock", "manifest.json")}
+    assert all(str(tmp_path).encode() not in data for data in state.values())   # no folder in the state
+
+
+@pytest.mark.parametrize("damage", ["{not json", '{"format": 2, "version": "other", "graph": "x"}',
+                                    '{"format": 2, "graph": []}'])
+def test_a_corrupt_or_foreign_state_is_discarded_with_a_notice(built, damage):
+    root, output = built
+    manifest = state_folder(output) / "manifest.json"
+    manifest.write_text(damage, encoding="utf-8")
     result, messages = run(root, output)
-    assert any("discarded" in m and "every page is rebuilt" in m for m in messages)
+    assert any("every page is rebuilt" in m for m in messages)
     assert result.carried == 0
-    assert json.loads(cache_file.read_text(encoding="utf-8"))["format"] == 1   # a good cache again
+    assert json.loads(manifest.read_text(encoding="utf-8"))["format"] == 2     # a good state again
 
 
-def test_cache_with_a_wrong_fingerprint_is_not_trusted(built):
+def test_a_state_file_that_does_not_hold_what_its_name_says_is_not_trusted(built):
     root, output = built
-    cache_file = output.parent / f".{output.name}.build-cache.json"
-    data = json.loads(cache_file.read_text(encoding="utf-8"))
-    data["pages"]["east/index.html"][0] = "0" * 32
-    cache_file.write_text(json.dumps(data), encoding="utf-8")
-    result, _ = run(root, output)
-    assert result.rendered == 1
+    folder = state_folder(output)
+    graph = folder / json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["graph"]
+    graph.write_bytes(graph.read_bytes()[:-10])
+    result, messages = run(root, output)
+    assert any("unreadable" in m for m in messages) and result.carried == 0
 
 
-def test_failed_build_keeps_output_and_cache(built):
+def test_failed_build_keeps_output_and_state(built):
     root, output = built
-    cache_file = output.parent / f".{output.name}.build-cache.json"
-    cache_before, page_before = cache_file.read_bytes(), (output / "east/index.html").read_bytes()
+    folder = state_folder(output)
+    state_before = {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "lock"}
+    page_before = (output / "east/index.html").read_bytes()
     (root / "content/east/records/jiuzhu.yaml").write_text("records: [\n", encoding="utf-8")
-    with pytest.raises(Exception):
+    with pytest.raises(BuildError):
         run(root, output)
-    assert cache_file.read_bytes() == cache_before
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "lock"} == state_before
     assert (output / "east/index.html").read_bytes() == page_before
+
+
+def test_a_template_that_reads_where_a_value_came_from_fails_with_file_and_line(built):
+    root, output = built
+    (root / "districts/east/templates").mkdir(exist_ok=True)
+    (root / "districts/east/templates/record.html").write_text(
+        '{% extends "theme/record.html" %}\n{% block content %}\n{{ record.source }}\n{% endblock %}', encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        run(root, output)
+    report = caught.value.report()
+    assert "districts/east/templates/record.html:3: template error" in report
+    assert "'source' of Record cannot be used in a template" in report
 
 
 def test_parallel_and_serial_builds_are_identical(site_copy, tmp_path):
@@ -181,27 +284,58 @@ def test_parallel_and_serial_builds_are_identical(site_copy, tmp_path):
     finally:
         pool.PARALLEL_FROM = original
     run(site_copy, serial, workers=1)
-    pages = {p for p in tree(serial) if "/pagefind/" not in p}
-    assert pages == {p for p in tree(parallel) if "/pagefind/" not in p}
-    assert [p for p in sorted(pages) if not filecmp.cmp(serial / p, parallel / p, shallow=False)] == []
+    assert differences(serial, parallel) == []
 
 
-def test_page_cache_lives_beside_the_output(built):
+def test_the_state_lives_beside_the_output(built):
     _, output = built
-    cache = PageCache.open(output, "v", lambda _m: None)
-    assert cache.file == output.parent / ".output.build-cache.json"
+    assert state_folder(output) == output.parent / ".output.build-state"
+    assert (state_folder(output) / "manifest.json").is_file()
+    assert not any(p.name.startswith(".") for p in output.rglob("*"))          # nothing of the build's in output/
 
 
-def test_a_new_override_file_counts_although_it_did_not_exist_before(built, tmp_path):
+def test_randomised_edits_each_match_a_clean_build(site_copy, tmp_path):
+    """Thirty-odd edits of every kind (records, bulk files, renames, dates, templates, overrides,
+    settings, static files, attachments, topics), each followed by an incremental build that must
+    equal a clean build of the same content."""
+    rng = random.Random(20261201)
+    output = tmp_path / "output"
+    run(site_copy, output)
+    done = []
+    for edit in random_edits(rng, 32):
+        done.append(edit(site_copy, rng))
+        run(site_copy, output)
+        clean = tmp_path / "clean" / "output"
+        shutil.rmtree(clean.parent, ignore_errors=True)
+        run(site_copy, clean, clean=True)
+        assert differences(output, clean) == [], f"after: {done}"
+    assert len(done) >= 30
+
+
+def whole(output: Path) -> list[str]:
+    """Pages that are not whole (a file cut short by a crash)."""
+    broken = []
+    for path in output.rglob("*"):
+        if path.suffix == ".html" and not path.read_bytes().rstrip().endswith(b"</html>"):
+            broken.append(path.relative_to(output).as_posix())
+    return broken
+
+
+def test_killed_builds_leave_every_page_whole_and_the_next_build_repairs_them(built, tmp_path):
     root, output = built
-    before = {p: (output / p).stat().st_mtime_ns for p in tree(output) if p.endswith(".html")}
-    templates = root / "districts/east/templates"
-    templates.mkdir(exist_ok=True)
-    (templates / "item.html").write_text('{% extends "theme/item.html" %}{% block content %}'
-                                         '<p class="east-note">东区提示</p>{{ super() }}{% endblock %}',
-                                         encoding="utf-8")
-    run(root, output)
-    changed = {p for p, stamp in before.items() if (output / p).stat().st_mtime_ns != stamp}
-    assert changed and all(p.startswith("east/") for p in changed)
-    assert all("东区提示" in (output / p).read_text(encoding="utf-8") for p in changed)
+    command = [sys.executable, str(REPO / "build.py"), "--root", str(root), "--output", str(output), "--quiet"]
+    rng = random.Random(7)
+    for attempt in range(4):
+        replace(root / "themes/default/templates/partials/footer.html", "</footer>", f"<!-- {attempt} --></footer>")
+        write_record(root, "east", f"killed-{attempt}", "dibao-zhinan", 10 + attempt, rng)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 1.8))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert whole(output) == []
+    result, _ = run(root, output)
+    assert result.rendered > 0
+    assert not [p for p in output.parent.iterdir() if p.name.startswith(".output.") and
+                p.name != ".output.build-state"], "leftovers of the killed builds"
     assert_same_as_clean(root, output, tmp_path)
+    assert os.path.exists(output / "east/info/killed-3.html")

@@ -18,7 +18,7 @@ import pytest
 
 from generator.errors import BuildError, ContentError
 from generator.paths import ProjectPaths
-from generator.preview import (Preview, Redirect, SourceFilter, content_type, find_file, full_build, open_preview,
+from generator.preview import (Preview, Redirect, SourceFilter, content_type, find_file, builder, open_preview,
                                safe_segments, serve_command, serve_parser, SiteBasePath)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,7 +51,7 @@ def wait_for(url: str, ready, timeout: float = 20) -> dict:
 def preview(site_copy):
     """The preview of a writable copy of the small site, on a free port, after its first build."""
     paths = ProjectPaths.at(site_copy)
-    server = open_preview(paths, full_build(paths), port=0, log=lambda _msg: None)
+    server = open_preview(paths, builder(paths), port=0, log=lambda _msg: None)
     server.start()
     server.serve_in_background()
     wait_for(server.url, lambda s: s["generation"] >= 1 or s["error"])
@@ -235,7 +235,7 @@ def test_without_any_site_yet_pages_show_the_first_builds_error_until_it_is_fixe
     source.write_text("records:\n  - id: x\n    title: [未闭合\n", encoding="utf-8")
     paths = ProjectPaths.at(site_copy)
     assert not paths.output.exists()
-    server = open_preview(paths, full_build(paths), port=0, log=lambda _msg: None)
+    server = open_preview(paths, builder(paths), port=0, log=lambda _msg: None)
     server.start()
     server.serve_in_background()
     try:

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import urls
-from ..assemble import Column, Site
 from ..model import Record
 from .context import CheckContext
 from .findings import ERROR, VETO, WARNING, Finding
@@ -22,7 +21,7 @@ NEWS_WORDS = ("动态", "新闻", "要闻", "通报", "资讯", "快讯")
 class Unit:
     """One 栏目 in the inspection's sense: a column, a domain catalogue, 文件库 or a sub-column."""
 
-    column: Column
+    column: object                       # views.ColumnView
     name: str
     page: str
     records: tuple[Record, ...]
@@ -44,19 +43,20 @@ def check_columns(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
-def column_units(ctx: CheckContext, site: Site, column: Column) -> list[Unit]:
-    source = ctx.display(column.config.folder / "column.yaml")
-    units = [Unit(column, "专栏", urls.column_home(column.slug), column.records + column.policies, None, source)]
+def column_units(ctx: CheckContext, site, column) -> list[Unit]:
+    source = f"{column.config.folder}/column.yaml"
+    units = [Unit(column, "专栏", urls.column_home(column.slug), tuple(column.records) + tuple(column.policies),
+                  None, source)]
     for domain, items in column.catalogues.items():
         records = sorted((r for i in items for r in site.records_of(i)),
                          key=lambda r: r.sort_key, reverse=True)
         units.append(Unit(column, f"{site.domain_of[domain].name}领域目录", urls.catalogue(column.slug, domain),
                           tuple(records), NOTICE_DAYS, ctx.display(items[0].source.path)))
     if column.policies:         # an empty 文件库 has no page, so it is no blank column
-        units.append(Unit(column, "文件库", urls.policies(column.slug), column.policies, POLICY_DAYS, source))
+        units.append(Unit(column, "文件库", urls.policies(column.slug), tuple(column.policies), POLICY_DAYS, source))
     for topic in column.topics:
         for sub in topic.subcolumns:
-            records = site.by_subcolumn.get((column.slug, topic.slug, sub.slug), ())
+            records = tuple(site.by_subcolumn[(column.slug, topic.slug, sub.slug)])
             days = NEWS_DAYS if any(w in sub.name for w in NEWS_WORDS) else NOTICE_DAYS
             units.append(Unit(column, f"{topic.name}·{sub.name}", urls.subcolumn(column.slug, topic.slug, sub.slug),
                               records, days, ctx.display(topic.source.path)))
@@ -67,8 +67,8 @@ def age(ctx: CheckContext, records: tuple[Record, ...]) -> int:
     return (ctx.today - max(r.published for r in records)).days
 
 
-def home_not_updated(ctx: CheckContext, column: Column) -> list[Finding]:
-    everything = column.records + column.policies
+def home_not_updated(ctx: CheckContext, column) -> list[Finding]:
+    everything = tuple(column.records) + tuple(column.policies)
     if not everything:
         return []        # reported as a blank column
     newest = max(r.published for r in everything)
@@ -77,7 +77,7 @@ def home_not_updated(ctx: CheckContext, column: Column) -> list[Finding]:
         return []
     return [Finding(VETO, "home-not-updated",
                     f"专栏首页超过两周未更新：最新信息发布于 {newest.isoformat()}（{days} 天前）",
-                    column.name, urls.column_home(column.slug), ctx.display(column.config.folder / "column.yaml"))]
+                    column.name, urls.column_home(column.slug), f"{column.config.folder}/column.yaml")]
 
 
 def blank_finding(ctx: CheckContext, unit: Unit) -> Finding:
@@ -102,7 +102,7 @@ def veto_counts(blank: list[Finding], stale: list[Finding]) -> list[Finding]:
     return found
 
 
-def item_findings(ctx: CheckContext, site: Site, column: Column) -> list[Finding]:
+def item_findings(ctx: CheckContext, site, column) -> list[Finding]:
     found = []
     for domain, items in column.catalogues.items():
         for item in items:

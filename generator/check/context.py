@@ -6,8 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..assemble import Site
-from ..pages import PageJob, all_pages
+from ..pages import PageJob, all_jobs
 from ..paths import ProjectPaths
 from .htmlscan import PageInfo
 
@@ -22,14 +21,17 @@ class Origin:
 @dataclass
 class CheckContext:
     paths: ProjectPaths
-    site: Site | None
+    site: object | None                  # views.SiteView
     output: Path
     today: dt.date
     default_period: int
     pages: dict[str, PageInfo] = field(default_factory=dict)     # output path -> scanned page
     origins: dict[str, Origin] = field(default_factory=dict)     # output path -> where it came from
 
-    def display(self, path: Path) -> str:
+    def display(self, path: Path | str) -> str:
+        path = Path(path)
+        if not path.is_absolute():
+            return path.as_posix()                 # the model's project-relative paths
         try:
             return path.resolve().relative_to(self.paths.root).as_posix()
         except ValueError:
@@ -49,7 +51,7 @@ def page_origins(ctx: CheckContext) -> dict[str, Origin]:
     if ctx.site is None:
         return {}
     origins = {}
-    for job in all_pages(ctx.site):
+    for job in all_jobs(ctx.site):
         source, line = job_source(ctx, job)
         origins[job.path] = Origin(ctx.column_name(job.column), source, line)
     return origins

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from .. import urls
 from ..errors import ContentError
-from ..model import Content
 from .context import CheckContext
 from .findings import ERROR, NOTICE, Finding
 
@@ -19,12 +18,11 @@ def content_error_findings(ctx: CheckContext, errors: list[ContentError]) -> lis
     return found
 
 
-def exception_notices(ctx: CheckContext, content: Content) -> list[Finding]:
+def exception_notices(ctx: CheckContext, exemptions: list) -> list[Finding]:
     found = []
-    for ex in content.privacy_exemptions:    # found by the guard while the content was checked
-        record = ex.record
+    for ex in exemptions:    # found by the guard while the content was checked
         found.append(Finding(NOTICE, "personal-data-exception",
-                             f"含个人信息（{ex.preview}），已声明依法公开理由：{record.privacy_exception}",
-                             ctx.column_name(record.column), urls.record(record.column, record.id),
+                             f"含个人信息（{ex.preview}），已声明依法公开理由：{ex.reason}",
+                             ctx.column_name(ex.column), urls.record(ex.column, ex.record),
                              ctx.display(ex.path), ex.line))
     return found

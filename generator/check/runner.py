@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..assemble import build_site
 from ..errors import ErrorList
 from ..paths import ProjectPaths
-from ..pipeline import build, checked_content
+from ..errors import BuildError
+from ..pipeline import build
+from ..session import read_site
 from .columns import check_columns
 from .context import CheckContext, page_origins
 from .findings import Finding, sort_key
@@ -30,15 +31,13 @@ class CheckOptions:
 
 
 def run_check(paths: ProjectPaths, options: CheckOptions, log: Callable[[str], None] = print) -> list[Finding]:
-    errors = ErrorList(root=paths.root)
-    content = checked_content(paths, errors)
     ctx = CheckContext(paths, None, paths.output, options.today, options.default_period)
-    findings = content_error_findings(ctx, errors.errors)
-    if errors:
+    try:
+        ctx.site, exemptions = read_site(paths)
+    except BuildError as exc:
         log("内容有错误，网站无法构建；只报告内容错误。")
-        return sorted(findings, key=sort_key)
-    ctx.site = build_site(content)
-    findings += exception_notices(ctx, content)
+        return sorted(content_error_findings(ctx, exc.errors), key=sort_key)
+    findings = exception_notices(ctx, exemptions)
     findings += check_columns(ctx)
     with built_site(paths, log) as output:
         ctx.output = output

@@ -4,8 +4,8 @@ Three parts, each small:
 
 - `Preview` (state.py) holds the state the browser sees (the build generation and the current
   error) and runs the rebuilds, one at a time, on a background thread. It is given a
-  `rebuild(changed)` callable and knows nothing else about the build, so an incremental build can
-  replace the full one.
+  `rebuild(changed)` callable and knows nothing else about the build: `Builder`, which hands the
+  changed files to a builder process (builder.py) that keeps the site in memory between saves.
 - `watch_sources` (watch.py) watches content/, themes/, districts/ and site.yaml and hands what
   changed to `Preview.schedule`.
 - `PreviewHandler` (server.py) serves files from the output folder only (files.py maps a request
@@ -22,8 +22,8 @@ from .command import serve_command, serve_parser
 from .files import Redirect, SiteBasePath, find_file, safe_segments
 from .responses import content_type
 from .server import PreviewServer, open_preview
-from .state import Preview, full_build
+from .state import Builder, Preview, builder
 from .watch import SourceFilter
 
 __all__ = ["Preview", "PreviewServer", "Redirect", "SiteBasePath", "SourceFilter", "content_type", "find_file",
-           "full_build", "open_preview", "safe_segments", "serve_command", "serve_parser"]
+           "builder", "Builder", "open_preview", "safe_segments", "serve_command", "serve_parser"]

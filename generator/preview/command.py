@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..paths import ProjectPaths
 from .server import DEFAULT_HOST, DEFAULT_PORT, PreviewServer, open_preview
-from .state import full_build
+from .state import builder
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 EXIT_OK, EXIT_CANNOT_SERVE = 0, 1
@@ -33,7 +33,7 @@ def serve_command(argv: list[str], root: Path) -> int:
         print(f"警告：预览将在 {args.host} 上监听，同一网络中的其他设备也能访问这些尚未发布的内容。"
               f"只在本机预览时请去掉 --host（默认 {DEFAULT_HOST}）。", file=sys.stderr, flush=True)
     try:
-        server = open_preview(paths, full_build(paths), args.host, args.port)
+        server = open_preview(paths, builder(paths), args.host, args.port)
     except OSError as exc:
         print(f"无法在 {args.host}:{args.port} 上启动预览：{exc.strerror or exc}。"
               "端口已被占用时请用 --port 换一个。", file=sys.stderr, flush=True)

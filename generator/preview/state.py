@@ -1,8 +1,12 @@
 """The preview's state and rebuilds: `Preview` holds what the open tabs are told and runs the
-rebuilds, one at a time, on a background thread; `full_build` is the rebuild it is given."""
+rebuilds, one at a time, on a background thread; `Builder` is the rebuild it is given (a builder
+process that keeps the site in memory, see builder.py)."""
 from __future__ import annotations
 
+import json
+import os
 import secrets
+import subprocess
 import sys
 import threading
 import time
@@ -136,17 +140,89 @@ class Preview:
             self._state.notify_all()
         if wait and self._worker.is_alive():
             self._worker.join()
+        if hasattr(self.rebuild, "close"):
+            self.rebuild.close(wait)
 
 
 def clock() -> str:
     return time.strftime("%H:%M:%S")
 
 
-def full_build(paths: ProjectPaths) -> Rebuild:
-    """The rebuild used for now: the whole site (its page cache skips unchanged pages), whatever
-    changed. A progress bar for the first build only: later ones print one line each."""
-    from ..pipeline import BuildOptions, build
+class ReportedError(BuildError):
+    """Content errors the builder process reported (its report as it printed it)."""
 
-    def rebuild(changed: set[Path]) -> None:
-        build(paths, log=lambda _msg: None, options=BuildOptions(progress=not changed))
-    return rebuild
+    def __init__(self, text: str):
+        super().__init__("preview", [])
+        self.text = text
+
+    def report(self) -> str:
+        return self.text
+
+
+class Builder:
+    """The rebuild the preview runs: a builder process (builder.py) that keeps the site in memory.
+    A call returns as soon as the pages are written; the search index follows in the builder,
+    and the next call waits for it."""
+
+    def __init__(self, paths: ProjectPaths):
+        self.paths = paths
+        self.process: subprocess.Popen | None = None
+        self._search_pending = False
+
+    def __call__(self, changed: set[Path]) -> None:
+        if self.process is None or self.process.poll() is not None:
+            self._start()
+            changed = set()
+        self._wait_for_search()
+        self.process.stdin.write(json.dumps({"changed": sorted(str(p) for p in changed)}) + "\n")
+        self.process.stdin.flush()
+        while True:
+            message = self._read()
+            if "pages" in message:
+                self._search_pending = True
+                return
+            if "done" in message:
+                return
+            if "error" in message:
+                raise ReportedError(message["error"])
+
+    def _start(self) -> None:
+        paths = self.paths
+        command = [sys.executable, "-m", "generator.preview.builder", "--root", str(paths.root),
+                   "--output", str(paths.output), "--themes", str(paths.themes)]
+        code = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": code + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                        encoding="utf-8", env=env)
+        self._search_pending = False
+
+    def _read(self) -> dict:
+        line = self.process.stdout.readline()
+        if not line:
+            code = self.process.wait()
+            self.process = None
+            raise RuntimeError(f"the preview's builder process stopped (exit code {code})")
+        return json.loads(line)
+
+    def _wait_for_search(self) -> None:
+        while self._search_pending:
+            message = self._read()
+            if "done" in message or "error" in message:
+                self._search_pending = False
+
+    def close(self, wait: bool = True) -> None:
+        """Let the builder finish what it does, save its state and stop (`wait`: however long
+        that takes; else a few seconds, then it is stopped: the journal repairs its output)."""
+        if self.process is None:
+            return
+        try:
+            self.process.stdin.close()
+            self.process.wait(timeout=3600 if wait else 5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+def builder(paths: ProjectPaths) -> Builder:
+    return Builder(paths)
