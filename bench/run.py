@@ -1,22 +1,28 @@
-"""Benchmark: generate a corpus shaped like the real one, build it cold, edit one record, rebuild.
+"""Benchmark: generate a corpus shaped like the real one, build it cold, edit one record, rebuild,
+rebuild with nothing changed, then preview it and time a save until the open page shows it.
 
-    .venv/bin/python bench/run.py --records 100000 [--folder /tmp/jczwgk-bench] [--keep]
+    .venv/bin/python bench/run.py --records 100000 [--folder /tmp/jczwgk-bench] [--keep] [--saves 5]
 
 Prints records, pages written, cold build seconds and pages per second, peak memory (the sum of
 every process of the build: Python, its render workers and the Pagefind indexers, sampled from
-/proc), incremental seconds, and output size. Each build runs as `build.py` in a subprocess,
-exactly as a webmaster runs it.
+/proc), the one-record rebuild, the rebuild with nothing changed, output size, and the preview's
+figures (lines starting with `preview:`): from saving one record to the served page carrying the
+change, and until the search index has followed. Each build runs as `build.py` in a subprocess,
+exactly as a webmaster runs it; the preview is `build.py serve`, read over HTTP as a browser does.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -37,7 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     size = folder_size(output)
     edited = edit_one_record(folder)
     incremental = timed_build(folder, output, [])
+    unchanged = timed_build(folder, output, [])
     report(args.records, cold, incremental, size, edited)
+    rendered, read = unchanged.figure(r"pages: (\d+) rendered"), unchanged.figure(r"; (\d+) files read")
+    print(f"no-change build:      {unchanged.seconds:.1f} s ({rendered} pages rendered, {read} files read), "
+          f"peak {unchanged.peak_bytes / 2**30:.2f} GB")
+    preview_figures(folder, output, args.saves)
     if not args.keep:
         shutil.rmtree(folder)
     return 0
@@ -48,6 +59,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--records", type=int, default=100_000)
     p.add_argument("--folder", type=Path, default=Path("/tmp/jczwgk-bench"))
     p.add_argument("--keep", action="store_true", help="keep the corpus and its output afterwards")
+    p.add_argument("--saves", type=int, default=5, help="records saved one after another in the preview")
     return p
 
 
@@ -125,6 +137,83 @@ def tree_rss(root: int) -> int:
     return total
 
 
+def preview_figures(root: Path, output: Path, saves: int) -> None:
+    """`build.py serve` on the corpus; each save of a record is timed until the served page shows
+    it (what the reviewer's open tab reloads into) and until the search index has followed."""
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--themes", str(REPO / "themes"),
+               "--output", str(output), "--port", "0"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    sampler = PeakMemory(process.pid)
+    sampler.start()
+    try:
+        url = re.search(r"(http://\S+/)", process.stdout.readline()).group(1)
+        wait_state(url, lambda s: s["generation"] >= 1 and s["search"] == "ready", 3600)
+        ready = time.perf_counter() - started
+        pages, searches = [], []
+        records = sorted((root / "content").glob("*/records/*/*.md"))[1:saves + 1]
+        token = os.urandom(3).hex()                     # a mark the pages cannot already carry
+        for n, record in enumerate(records):
+            page, search = timed_save(url, root, record, f"（预览修改{token}-{n + 1}）")
+            pages.append(page)
+            searches.append(search)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=600)
+        sampler.stop()
+    print(f"preview: ready in {ready:.1f} s (loads the build state of the last build, looks at every file)")
+    print(f"preview: save of one record -> the served page shows it: median {median(pages):.2f} s "
+          f"(each: {', '.join(f'{p:.2f}' for p in pages)})")
+    print(f"preview: search index follows within: median {median(searches):.2f} s "
+          f"(each: {', '.join(f'{s:.2f}' for s in searches)}); peak {sampler.peak / 2**30:.2f} GB")
+
+
+def timed_save(url: str, root: Path, record: Path, mark: str) -> tuple[float, float]:
+    relative = record.relative_to(root / "content")
+    page = f"{relative.parts[0]}/info/{record.stem}.html"
+    generation = state_of(url)["generation"]
+    text = record.read_text(encoding="utf-8")
+    saved = time.perf_counter()
+    record.write_text(text.replace("\ntitle: ", "\ntitle: " + mark, 1), encoding="utf-8")
+    while mark not in fetch(url + page):
+        if time.perf_counter() - saved > 120:
+            raise SystemExit(f"the preview never showed the saved record {page}")
+        time.sleep(0.01)
+    shown = time.perf_counter() - saved
+    wait_state(url, lambda s: s["generation"] > generation and s["search"] == "ready", 120)
+    return shown, time.perf_counter() - saved
+
+
+def fetch(address: str) -> str:
+    try:
+        with urllib.request.urlopen(address, timeout=30) as response:
+            return response.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def state_of(url: str) -> dict:
+    return json.loads(fetch(url + "__preview__/state") or "{}")
+
+
+def wait_state(url: str, ready, timeout: float) -> None:
+    deadline = time.perf_counter() + timeout
+    while True:
+        state = state_of(url)
+        if state and ready(state):
+            return
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"the preview did not get ready: {state}")
+        time.sleep(0.02)
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def edit_one_record(root: Path) -> Path:
     record = min((root / "content").glob("*/records/*/*.md"))
     text = record.read_text(encoding="utf-8")
@@ -139,7 +228,7 @@ def folder_size(folder: Path) -> int:
 def report(records: int, cold: Build, incremental: Build, size: int, edited: Path) -> None:
     pages = int(cold.figure(r"wrote (\d+) pages"))
     indexing = cold.figure(r"in ([\d.]+) s \(indexer")
-    rendered, reindexed = incremental.figure(r"pages: (\d+) rendered"), incremental.figure(r"indexed (\d+) columns")
+    rendered, reindexed = incremental.figure(r"pages: (\d+) rendered"), incremental.figure(r"indexed (\d+) shards")
     print()
     print(f"records:              {records}")
     print(f"pages written:        {pages} (HTML; plus feeds, sitemaps, JSON, search bundles)")
@@ -147,7 +236,7 @@ def report(records: int, cold: Build, incremental: Build, size: int, edited: Pat
           f"(search indexing {indexing} s of it)")
     print(f"peak memory:          {cold.peak_bytes / 2**30:.2f} GB (all processes of the cold build)")
     print(f"incremental build:    {incremental.seconds:.1f} s after editing {edited.name} "
-          f"({rendered} pages rendered, search index of {reindexed} column refreshed), "
+          f"({rendered} pages rendered, {reindexed} search shard(s) indexed again), "
           f"peak {incremental.peak_bytes / 2**30:.2f} GB")
     print(f"output size:          {size / 2**20:.0f} MB")
 

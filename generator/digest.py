@@ -14,6 +14,10 @@ def canonical(value):
     """A value as nested tuples of plain values, for repr()."""
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
+    if hasattr(type(value), "_fields"):                      # a named tuple of the model
+        from .model import WHERE_FIELDS
+        return (type(value).__name__,) + tuple(canonical(getattr(value, f)) for f in value._fields
+                                               if f not in WHERE_FIELDS)
     if isinstance(value, (tuple, list)):
         return tuple(canonical(v) for v in value)
     if isinstance(value, dict):

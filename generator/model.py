@@ -2,22 +2,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 VALIDITY_SLUGS = {"有效": "youxiao", "失效": "shixiao", "废止": "feizhi", "修改": "xiugai"}
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """Where a thing was written, for error messages: the file as a project-relative POSIX path
-    (`content/yuelu/records/x.md`), so that nothing absolute reaches a cache or a digest."""
+    (`content/yuelu/records/x.md`), so that nothing absolute reaches a cache or a digest; the line
+    of the entry and of each of its keys ((key, line) pairs)."""
 
     path: str
     line: int | None = None
-    key_lines: dict = field(default_factory=dict, compare=False, hash=False)
+    key_lines: tuple = ()
 
     def line_of(self, key: str) -> int | None:
-        return self.key_lines.get(key, self.line)
+        return next((line for name, line in self.key_lines if name == key), self.line)
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,7 @@ class Item:
         return self.type == "政务服务事项"
 
 
-@dataclass(frozen=True)
-class Attachment:
+class Attachment(NamedTuple):
     title: str
     href: str                    # a file name in content/<column>/files/ or an http(s) address
 
@@ -117,9 +117,10 @@ class Attachment:
         return self.href.startswith(("http://", "https://"))
 
 
-@dataclass(frozen=True)
-class Record:
-    """A published record (公开信息); policies and topic records are records of another kind."""
+class Record(NamedTuple):
+    """A published record (公开信息); policies and topic records are records of another kind.
+    A named tuple, not a dataclass: a big site holds 100,000 of them, read back from the build
+    cache on every build, and a tuple is made many times faster."""
 
     id: str
     column: str
@@ -145,6 +146,14 @@ class Record:
     @property
     def sort_key(self) -> tuple:
         return (self.published, self.id)
+
+    @property
+    def published_day(self) -> int:
+        return self.published.toordinal()
+
+    @property
+    def place(self) -> tuple:
+        return (self.source.path, self.source.line or 0)
 
 
 @dataclass(frozen=True)
@@ -186,3 +195,28 @@ class Catalogue:
 # Fields that say where a thing was read from (or point into the file system): never shown on a
 # page, never part of a digest, and not readable from templates.
 WHERE_FIELDS = frozenset({"source", "folder", "path"})
+
+
+class RecordRef(NamedTuple):
+    """What the store keeps of a record until a page needs all of it: the fields that relate
+    records (lists, references) and where it was written. A big site holds 100,000 records; a build
+    that changes one unpacks the few its pages show (from the source cache, see sourcecache.py)."""
+
+    id: str
+    column: str
+    kind: str
+    published_day: int           # 发布日期 as a day number (date.toordinal)
+    item: str | None
+    township: str | None
+    topic: str | None
+    subcolumn: str | None
+    replaced_by: str | None
+    validity: str | None
+    attachments: tuple           # of Attachment
+    privacy_exception: str | None
+    path: str                    # where it was written, as Source
+    line: int | None
+
+    @property
+    def place(self) -> tuple:
+        return (self.path, self.line or 0)

@@ -58,9 +58,10 @@ class Planner:
         self._stale_pages = stale_pages
         if cold or self.graph.group(("root",)) is None:
             self._push(("root",), 0)
-        self._all_stale = {self.graph.groups[g].key for g in stale_groups}
-        for gid in stale_groups | {self.graph.pages[p].group for p in stale_pages}:
-            state = self.graph.groups[gid]
+        self._all_stale = {self.graph.group_state(g).key for g in stale_groups}
+        owners = {page.group for p in stale_pages if (page := self.graph.page_state(p)) is not None}
+        for gid in stale_groups | owners:
+            state = self.graph.group_state(gid)
             if state is not None and state.key not in LATE_GROUPS:
                 self._push(state.key, state.depth)
         while self._queue:
@@ -96,7 +97,7 @@ class Planner:
         self._pages(key, old, made, stale)
 
     def _children(self, key: GroupKey, old, made: Made, depth: int) -> None:
-        before = [self.graph.groups[g].key for g in old.children] if old else []
+        before = [self.graph.group_state(g).key for g in old.children] if old else []
         now = set(made.children)
         for child in before:
             if child not in now:
@@ -107,7 +108,7 @@ class Planner:
                 self._push(child, depth + 1)
 
     def _pages(self, key: GroupKey, old, made: Made, stale: bool) -> None:
-        before = {self.graph.pages[p].path: p for p in old.pages} if old else {}
+        before = {self.graph.page_state(p).path: p for p in old.pages} if old else {}
         paths = [job.path for job in made.pages]
         if not stale and set(paths) != set(before):
             stale = True                               # made other pages than before: render them all
@@ -126,7 +127,7 @@ class Planner:
             return
         pid = self.graph.page_ids.get(job.path)
         if pid is not None and pid not in self.plan.removed_pages:
-            owner = self.graph.groups[self.graph.pages[pid].group]
+            owner = self.graph.group_state(self.graph.page_state(pid).group)
             if owner is not None and owner.key != key:
                 self.errors.add(job.path, None, "two pages would be written to this address", "unique ids and slugs")
                 return
@@ -136,7 +137,7 @@ class Planner:
             self.plan.new_pages.add(job.path)
 
     def _remove_group(self, gid: int) -> None:
-        state = self.graph.groups[gid]
+        state = self.graph.group_state(gid)
         if state is None or gid in self.plan.removed_groups:
             return
         self.plan.removed_groups.add(gid)

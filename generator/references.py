@@ -5,15 +5,24 @@ records point to, an id now given twice)."""
 from __future__ import annotations
 
 from .errors import ErrorList
-from .model import Record
+from .model import Record, RecordRef
 from .paths import ProjectPaths
 from .privacy import EXPECTED, Exemption, attachment_verdicts
-from .store import Store
+from .store import Store, place
 
 UNIQUE = {"item": ("item id", "id"), "record": ("record id", "id"), "township": ("township slug", "slug")}
 
 
-def check_references(store: Store, paths: ProjectPaths, themes: set[str], errors: ErrorList) -> None:
+def check_references(store: Store, paths: ProjectPaths, themes: set[str], errors: ErrorList,
+                     records: list[Record] | None = None) -> None:
+    """Every rule over the whole store, or (`records`: those that changed, when nothing else did)
+    the record rules over those records only."""
+    if records is not None:
+        check_unique(store, errors)
+        for record in sorted(records, key=place):
+            check_record(store, record, store.entities["item"], store.entities["township"],
+                         store.entities["record"], errors)
+        return
     check_columns(store, paths, themes, errors)
     check_unique(store, errors)
     check_catalogues(store, errors)
@@ -37,18 +46,20 @@ def check_columns(store: Store, paths: ProjectPaths, themes: set[str], errors: E
 
 
 def check_unique(store: Store, errors: ErrorList) -> None:
-    duplicates = [(kind, key, definers) for (kind, key), definers in store.definers.items() if len(definers) > 1]
-    for kind, key, definers in sorted(duplicates, key=lambda d: place(d[2][1][0])):
+    """Keys that more than one file (or entry) gives; the store keeps them aside (store.duplicates)."""
+    for (kind, key), definers in sorted(store.duplicates.items(), key=lambda d: sorted(place(e) for e, _ in d[1])):
         what, field = UNIQUE[kind] if kind in UNIQUE else (f"{kind} slug", "slug")
-        first = definers[0][0].source
-        for entity, _digest in definers[1:]:
+        ordered = [whole(store, e) for e, _digest in sorted(definers, key=lambda d: place(d[0]))]
+        first = ordered[0].source
+        for entity in ordered[1:]:
             errors.add(entity.source.path, entity.source.line_of(field),
                        f"duplicate {what} '{key[-1]}' (first at {first.path}:{first.line_of(field)})",
                        f"a unique {what}")
 
 
-def place(entity) -> tuple:
-    return (entity.source.path, entity.source.line or 0)
+def whole(store: Store, entity):
+    """A record read back as a reference, whole (its lines are wanted for a message)."""
+    return store.unpack(entity) if isinstance(entity, RecordRef) else entity
 
 
 def check_catalogues(store: Store, errors: ErrorList) -> None:
@@ -94,12 +105,14 @@ def check_records(store: Store, errors: ErrorList) -> None:
         check_record(store, record, items, towns, records, errors)
 
 
-def check_record(store: Store, record: Record, items: dict, towns: dict, records: dict, errors: ErrorList) -> None:
-    at = lambda key: (record.source.path, record.source.line_of(key))  # noqa: E731
+def check_record(store: Store, record: Record, items: dict, towns: dict, records, errors: ErrorList) -> None:
+    def at(key: str) -> tuple:
+        source = whole(store, record).source              # worked out only for an error
+        return source.path, source.line_of(key)
     if record.item and (record.column, record.item) not in items:
         errors.add(*at("item"), f"unknown item '{record.item}'",
                    f"an item id from content/{record.column}/catalogue/*.yaml")
-    check_township(record, items, towns, at("township"), errors)
+    check_township(record, items, towns, lambda: at("township"), errors)
     if record.replaced_by:
         target = records.get((record.column, record.replaced_by))
         if target is None or target.kind != "policy":
@@ -117,22 +130,23 @@ def check_record(store: Store, record: Record, items: dict, towns: dict, records
                        f"a file content/{record.column}/files/{attachment.href} or an https:// address")
 
 
-def check_township(record: Record, items: dict, towns: dict, where: tuple, errors: ErrorList) -> None:
+def check_township(record: Record, items: dict, towns: dict, where, errors: ErrorList) -> None:
+    """`where()`: the file and line to name (worked out only for an error)."""
     if not record.township:
         return
     town = towns.get((record.column, record.township))
     if town is None:
-        errors.add(*where, f"unknown township '{record.township}'",
+        errors.add(*where(), f"unknown township '{record.township}'",
                    f"a township slug from content/{record.column}/townships.yaml")
         return
     item = items.get((record.column, record.item))
     if item is None:
         return
     if item.domain in town.exclude_domains or item.id in town.exclude_items:
-        errors.add(*where, f"item '{item.id}' does not apply to township '{town.slug}' (excluded)",
+        errors.add(*where(), f"item '{item.id}' does not apply to township '{town.slug}' (excluded)",
                    "an item the township's catalogue keeps")
     elif "乡镇级" not in item.levels:
-        errors.add(*where, f"item '{item.id}' is not published at 乡镇级",
+        errors.add(*where(), f"item '{item.id}' is not published at 乡镇级",
                    "an item whose levels include 乡镇级")
 
 

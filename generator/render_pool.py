@@ -23,7 +23,7 @@ from .errors import ContentError, ErrorList
 from .pages import PageJob
 from .progress import Progress
 from .render import Renderer
-from .search import document_digest, search_document
+from .search import document_digest, documents_folder, search_document, shard_of
 
 PARALLEL_FROM = 600       # below this many pages, forking costs more than it saves
 CHUNK = 250
@@ -53,8 +53,8 @@ class Rendered:
         self.qr_used |= other.qr_used
 
 
-# What forked workers inherit: (renderer, jobs, build folder, project root).
-_shared: tuple[Renderer, list[PageJob], Path, Path | None] | None = None
+# What forked workers inherit: (renderer, jobs, build folder, project root, shard counts).
+_shared: tuple[Renderer, list[PageJob], Path, Path | None, dict | None] | None = None
 
 
 def can_fork() -> bool:
@@ -62,10 +62,13 @@ def can_fork() -> bool:
 
 
 def render_jobs(renderer: Renderer, jobs: list[PageJob], folder: Path, root: Path | None,
-                progress: Progress, workers: int | None = None) -> Rendered:
+                progress: Progress, workers: int | None = None, shards: dict | None = None) -> Rendered:
+    """Render `jobs` into `folder`. With `shards` (column -> its number of search shards; a full
+    build) each indexed page's search document is also written where its shard is indexed from
+    (search.documents_folder), so that the indexers need not read the pages again."""
     global _shared
     workers = workers or os.cpu_count() or 1
-    _shared = (renderer, jobs, folder, root)
+    _shared = (renderer, jobs, folder, root, shards)
     try:
         if len(jobs) < PARALLEL_FROM or workers < 2 or not can_fork():
             return render_in_process(len(jobs), progress)
@@ -104,7 +107,7 @@ def render_slice_star(bounds: tuple[int, int]) -> Rendered:
 
 
 def render_slice(start: int, end: int) -> Rendered:
-    renderer, jobs, folder, root = _shared
+    renderer, jobs, folder, root, shards = _shared
     errors = ErrorList(root=root)
     qr = renderer.qr
     encoded_before = set(qr.new_codes)
@@ -118,7 +121,10 @@ def render_slice(start: int, end: int) -> Rendered:
         target = folder / job.path
         target.write_bytes(data)
         stat = target.stat()
-        doc = document_digest(search_document(text)) if job.context.get("search") else b""
+        document = search_document(text) if job.context.get("search") else None
+        doc = document_digest(document)
+        if document is not None and shards:
+            write_document(folder, job, document, shards)
         result.pages[job.path] = PageResult(frozenset(interned.setdefault(f, f) for f in reads),
                                             stat.st_size, stat.st_mtime_ns,
                                             hashlib.blake2b(data, digest_size=16).digest(), doc)
@@ -126,3 +132,9 @@ def render_slice(start: int, end: int) -> Rendered:
     result.qr_codes = {url: qr.new_codes[url] for url in qr.new_codes.keys() - encoded_before}
     result.qr_used = qr.take_used()
     return result
+
+
+def write_document(folder: Path, job: PageJob, document: str, shards: dict) -> None:
+    target = documents_folder(folder, job.column, shard_of(job.path, shards[job.column])) / job.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(document, encoding="utf-8")

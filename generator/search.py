@@ -89,11 +89,17 @@ def shard_digest(pages: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
+def documents_folder(build: Path, column: str, shard: int) -> Path:
+    """Where a full build's render workers leave a shard's search documents."""
+    return build / ".search" / f"{column}-{shard:02d}"
+
+
 @dataclass(frozen=True)
 class ShardJob:
     column: str
     shard: int
     pages: list[tuple[str, Path]]     # output path, the file to read it from
+    documents: Path | None = None     # the documents written already (a full build)
 
     @property
     def bundle(self) -> str:
@@ -116,9 +122,9 @@ def index_shards(jobs: list[ShardJob], target: Path, scratch: Path) -> tuple[Sea
 
 def index_shard(exe: Path, job: ShardJob, target: Path, scratch: Path) -> str:
     """Write the shard's documents to a scratch folder, run Pagefind over it; "" when it worked."""
-    folder = Path(tempfile.mkdtemp(prefix=f"{job.column}-{job.shard:02d}-", dir=scratch))
+    folder = job.documents or Path(tempfile.mkdtemp(prefix=f"{job.column}-{job.shard:02d}-", dir=scratch))
     try:
-        for path, source in job.pages:
+        for path, source in ([] if job.documents else job.pages):
             document = search_document(source.read_text(encoding="utf-8"))
             if document is not None:
                 out = folder / path

@@ -1,11 +1,9 @@
 """The source cache: what each content file yielded the last time it was read, so that a rebuild
 reads, validates and scans only the files that changed.
 
-An entry is kept under the file's key with the file's size and modification time and the digest of
-its bytes. A file whose size and time are unchanged is taken as unchanged; one whose time changed
-(a checkout copied without times, an editor's touch) is read and hashed, and reused when its bytes
-are the same. The entry also names the outside facts the file was read with (its context, see
-ingest.py): a changed context means reading it again.
+An entry is kept under the file's key with the digest of its bytes and the outside facts the file
+was read with (its context, see ingest.py); an entry for other bytes or another context is not
+used. Entries are rows of the build state (tables.py), read as they are asked for.
 
 Model objects are stored as plain tuples (marshal, no pickle): fast to load, and their digests are
 made from those tuples, which hold values only (never where a value was read from), so a digest is
@@ -17,15 +15,13 @@ import dataclasses
 import datetime as dt
 import hashlib
 import marshal
-import os
 from dataclasses import dataclass, field
 
 from .ingest import Ingested
-from .model import WHERE_FIELDS, Attachment, Item, Record, Source, Subcolumn, Topic, Township
+from .model import WHERE_FIELDS, Attachment, Item, Record, RecordRef, Source, Subcolumn, Topic, Township
 from .privacy import Exemption, Find
+from .tables import Table
 
-FORMAT = 1
-SHARDS = 64
 KINDS = {"item": Item, "record": Record, "township": Township, "topic": Topic}
 TAGS = {cls: tag for tag, cls in KINDS.items()}
 DATE_FIELDS = frozenset({"written", "published"})
@@ -34,6 +30,8 @@ DATE_FIELDS = frozenset({"written", "published"})
 # --- model objects as tuples --------------------------------------------------------------------
 
 def field_names(cls) -> tuple[str, ...]:
+    if hasattr(cls, "_fields"):
+        return cls._fields
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
@@ -49,7 +47,7 @@ def encode_value(name: str, value):
     if name in DATE_FIELDS:
         return value.toordinal()
     if name == "source":
-        return (value.path, value.line, tuple(value.key_lines.items()))
+        return (value.path, value.line, value.key_lines)
     if name == "attachments":
         return tuple((a.title, a.href) for a in value)
     if name == "subcolumns":
@@ -57,13 +55,18 @@ def encode_value(name: str, value):
     return value
 
 
+RECORD_AT = {name: n for n, name in enumerate(Record._fields)}
+WRITTEN, PUBLISHED, SOURCE, ATTACHMENTS = (RECORD_AT[n] for n in ("written", "published", "source", "attachments"))
+
+
 def decode(row: tuple):
+    if row[0] == "record":
+        return decode_record(row)
     cls = KINDS[row[0]]
     values = dict(zip(FIELDS[cls], row[1:]))
     for name in DATE_FIELDS.intersection(values):
         values[name] = dt.date.fromordinal(values[name])
-    path, line, key_lines = values["source"]
-    values["source"] = Source(path, line, dict(key_lines))
+    values["source"] = Source._make(values["source"])
     if "attachments" in values:
         values["attachments"] = tuple(Attachment(t, h) for t, h in values["attachments"])
     if "subcolumns" in values:
@@ -71,6 +74,49 @@ def decode(row: tuple):
     entity = object.__new__(cls)
     entity.__dict__.update(values)        # frozen dataclasses: no __setattr__ per field on load
     return entity
+
+
+def decode_record(row: tuple) -> Record:
+    """The common case, made short: a record is a named tuple of plain values."""
+    values = list(row[1:])
+    values[WRITTEN] = FROM_ORDINAL(values[WRITTEN])
+    values[PUBLISHED] = FROM_ORDINAL(values[PUBLISHED])
+    values[SOURCE] = Source._make(values[SOURCE])
+    if values[ATTACHMENTS]:
+        values[ATTACHMENTS] = tuple(Attachment._make(a) for a in values[ATTACHMENTS])
+    return Record._make(values)
+
+
+FROM_ORDINAL = dt.date.fromordinal
+LIGHT = tuple(RECORD_AT[name] + 1 for name in ("id", "column", "kind", "published", "item", "township", "topic",
+                                                "subcolumn", "replaced_by", "validity", "attachments",
+                                                "privacy_exception"))
+
+
+def stored(entity, packed: bytes | None = None) -> tuple:
+    """How an entity is kept in the cache: a record as its related fields (a RecordRef) plus the
+    whole record packed (marshal bytes: one object to load instead of thirty, unpacked only when a
+    page shows the record), anything else as its tuple."""
+    if isinstance(entity, RecordRef):
+        return ("ref", ref_row(entity), packed)
+    row = encode(entity)
+    if row[0] != "record":
+        return row
+    source = row[RECORD_AT["source"] + 1]
+    light = tuple(row[n] for n in LIGHT) + (source[0], source[1])
+    return ("ref", light, marshal.dumps(row))
+
+
+def ref_row(ref: RecordRef) -> tuple:
+    if not ref.attachments:
+        return tuple(ref)
+    return ref[:10] + (tuple(tuple(a) for a in ref.attachments),) + ref[11:]
+
+
+def ref_of(light: tuple) -> RecordRef:
+    if light[10]:
+        light = light[:10] + (tuple(Attachment._make(a) for a in light[10]),) + light[11:]
+    return RecordRef._make(light)
 
 
 def entity_digest(row: tuple) -> bytes:
@@ -84,26 +130,42 @@ def entity_digest(row: tuple) -> bytes:
 
 @dataclass
 class Entry:
+    """What one file yielded: its entities (records as RecordRefs once read back from the state,
+    with their packed form beside them), their digests, and its personal-data verdict."""
+
     key: str
     size: int
     mtime_ns: int
     digest: str
     context: str
-    entities: list                       # model objects
-    digests: list[bytes]                 # one per entity
+    entities: list
+    digests: list[bytes]
     exemptions: list[Exemption] = field(default_factory=list)
     finds: list[Find] = field(default_factory=list)
+    packed: list = field(default_factory=list)            # per entity: a record's packed form, or None
 
     def row(self) -> tuple:
+        packed = self.packed or [None] * len(self.entities)
         return (self.key, self.size, self.mtime_ns, self.digest, self.context,
-                [encode(e) for e in self.entities], self.digests,
+                [stored(e, p) for e, p in zip(self.entities, packed)], self.digests,
                 [dataclasses.astuple(x) for x in self.exemptions], [(f.line, f.preview) for f in self.finds])
 
     @classmethod
     def of_row(cls, row: tuple) -> "Entry":
         key, size, mtime_ns, digest, context, entities, digests, exemptions, finds = row
-        return cls(key, size, mtime_ns, digest, context, [decode(e) for e in entities], list(digests),
-                   [Exemption(*x) for x in exemptions], [Find(*f) for f in finds])
+        kept = [ref_of(e[1]) if e[0] == "ref" else decode(e) for e in entities]
+        packed = [e[2] if e[0] == "ref" else None for e in entities]
+        return cls(key, size, mtime_ns, digest, context, kept, list(digests),
+                   [Exemption(*x) for x in exemptions], [Find(*f) for f in finds], packed)
+
+    def record(self, record_id: str) -> Record | None:
+        """One of the file's records, whole."""
+        for n, entity in enumerate(self.entities):
+            if entity.id == record_id and isinstance(entity, (Record, RecordRef)):
+                if isinstance(entity, Record):
+                    return entity
+                return decode_record(marshal.loads(self.packed[n]))
+        return None
 
 
 def entry_of(ingested: Ingested, size: int, mtime_ns: int) -> Entry:
@@ -112,64 +174,44 @@ def entry_of(ingested: Ingested, size: int, mtime_ns: int) -> Entry:
                  [entity_digest(r) for r in rows], list(ingested.exemptions), list(ingested.finds))
 
 
-def shard_of(key: str) -> int:
-    folder = key.rpartition("/")[0]
-    return int.from_bytes(hashlib.blake2b(folder.encode(), digest_size=2).digest(), "big") % SHARDS
-
-
 class SourceCache:
-    """Entries by file key, saved in shards (by folder) so that a change rewrites only its shard."""
+    """Entries by file key, in a table of the state (read as they are asked for)."""
 
-    def __init__(self, entries: dict[str, Entry] | None = None):
-        self.entries: dict[str, Entry] = entries or {}
-        self.dirty: set[int] = set(range(SHARDS)) if entries is None else set()
+    def __init__(self, db=None):
+        self.table = Table("entries", db)
+        self._entries: dict[str, Entry] = {}
+        self.undo: list[tuple[str, Entry | None]] = []
 
     def get(self, key: str) -> Entry | None:
-        return self.entries.get(key)
+        found = self._entries.get(key)
+        if found is None:
+            row = self.table.get(key)
+            if row is None:
+                return None
+            found = self._entries[key] = Entry.of_row(row)
+        return found
 
     def put(self, entry: Entry) -> None:
-        self.entries[entry.key] = entry
-        self.dirty.add(shard_of(entry.key))
+        self.undo.append((entry.key, self.get(entry.key)))
+        self._entries[entry.key] = entry
+        self.table[entry.key] = entry.row()
 
     def drop(self, key: str) -> None:
-        if self.entries.pop(key, None) is not None:
-            self.dirty.add(shard_of(key))
+        self.undo.append((key, self.get(key)))
+        self._entries.pop(key, None)
+        self.table.pop(key)
 
-    def shard_bytes(self, shard: int) -> bytes:
-        rows = [e.row() for k, e in sorted(self.entries.items()) if shard_of(k) == shard]
-        return marshal.dumps((FORMAT, rows))
+    def revert(self) -> None:
+        """Forget what this build put in (its content was found wrong)."""
+        for key, entry in reversed(self.undo):
+            if entry is None:
+                self._entries.pop(key, None)
+                self.table.pop(key)
+            else:
+                self._entries[key] = entry
+                self.table[key] = entry.row()
+        self.undo = []
 
-    def changed_shards(self) -> dict[int, bytes]:
-        """The bytes of every shard changed since the cache was read (all of them for a new cache)."""
-        by_shard: dict[int, list] = {n: [] for n in self.dirty}
-        for key in sorted(self.entries):
-            shard = shard_of(key)
-            if shard in by_shard:
-                by_shard[shard].append(self.entries[key].row())
-        self.dirty = set()
-        return {n: marshal.dumps((FORMAT, rows)) for n, rows in by_shard.items()}
+    def keys(self) -> list[str]:
+        return self.table.keys()
 
-    @classmethod
-    def from_shards(cls, blobs: list[bytes]) -> "SourceCache":
-        entries: dict[str, Entry] = {}
-        for blob in blobs:
-            data = marshal.loads(blob)
-            if not (isinstance(data, tuple) and len(data) == 2 and data[0] == FORMAT):
-                raise ValueError("not a source cache shard of this format")
-            for row in data[1]:
-                entries[row[0]] = Entry.of_row(row)
-        return cls(entries)
-
-
-def same_file(entry: Entry | None, size: int, mtime_ns: int) -> bool:
-    return entry is not None and entry.size == size and entry.mtime_ns == mtime_ns
-
-
-def read_bytes(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
-
-
-def file_stamp(path: str) -> tuple[int, int]:
-    stat = os.stat(path)
-    return stat.st_size, stat.st_mtime_ns

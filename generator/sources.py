@@ -60,24 +60,31 @@ def scan_sources(paths: ProjectPaths) -> dict[str, SourceFile]:
     return {key: found[key] for key in sorted(found)}
 
 
-def refresh_sources(paths: ProjectPaths, tree: dict[str, SourceFile], changed: set[Path]) -> dict[str, SourceFile]:
+def refresh_sources(paths: ProjectPaths, tree: dict[str, SourceFile],
+                    changed: set[Path]) -> tuple[dict[str, SourceFile], set[str]]:
     """`tree` brought up to date for the paths a watcher saw change (files or whole folders),
-    without walking the rest of the project."""
+    without walking the rest of the project; also the keys that came, went or changed."""
     fresh = dict(tree)
+    touched: set[str] = set()
     for path in changed:
         key, base = key_of(paths, path)
         if key is None:
             continue
-        for old in [k for k in fresh if k == key or k.startswith(key + "/")]:
-            del fresh[old]
+        folder = os.path.isdir(path) or any(k.startswith(key + "/") for k in fresh) if key not in fresh else False
+        old = [k for k in fresh if k == key or k.startswith(key + "/")] if folder else ([key] if key in fresh else [])
+        for gone in old:
+            del fresh[gone]
+        touched.update(old)
         if any(part.startswith(".") for part in key.split("/")):
             continue
         if os.path.isdir(path):
             for sub, file, stat in walk(Path(path), None):
                 add_source(fresh, f"{key}/{sub}", file, stat, base)
+                touched.add(f"{key}/{sub}")
         elif os.path.isfile(path):
             add_source(fresh, key, str(path), os.stat(path), base)
-    return {key: fresh[key] for key in sorted(fresh)}
+            touched.add(key)
+    return fresh, {k for k in touched if k in fresh or k in tree}
 
 
 def key_of(paths: ProjectPaths, path: Path) -> tuple[str | None, str]:

@@ -9,8 +9,11 @@ The store is the build's single picture of the content. Files come and go one at
 - small lists (columns, domains, a column's catalogue, townships and topics), worked out again from
   the few objects they are made of whenever one of those changed.
 
-Every entity has a digest of its values (sourcecache.entity_digest). The store answers what the
-views (views.py) ask and nothing else; it knows nothing of pages or templates.
+Records are many: the store keeps each as a RecordRef (the fields that relate records) in a table
+(tables.py) that a build reads row by row, and unpacks a whole record from the source cache only
+when a page shows it; the record lists are table rows too, one per list. Catalogue items,
+townships and topics are few and are held whole. Every entity has a digest of its values
+(sourcecache.entity_digest). The store answers what the views (views.py) ask and nothing else.
 """
 from __future__ import annotations
 
@@ -18,13 +21,16 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .model import ColumnConfig, Domain, Item, Record, SiteConfig, Topic, Township
+from .model import ColumnConfig, Domain, Item, Record, RecordRef, SiteConfig, Topic, Township
+from .sourcecache import ref_of, ref_row
+from .tables import Table, tuple_key
 
 Key = tuple
-KIND_OF = {Item: "item", Record: "record", Township: "township", Topic: "topic"}
+KIND_OF = {Item: "item", Record: "record", RecordRef: "record", Township: "township", Topic: "topic"}
+SMALL_KINDS = ("item", "township", "topic")
 
 # name -> the group a record belongs to in that list (None: not in it). Every list is newest first.
-RECORD_LISTS: dict[str, Callable[[Record], object]] = {
+RECORD_LISTS: dict[str, Callable] = {
     "column-records": lambda r: r.column if r.kind == "record" else None,
     "column-policies": lambda r: r.column if r.kind == "policy" else None,
     "item-records": lambda r: (r.column, r.item) if r.kind == "record" else None,
@@ -34,73 +40,106 @@ RECORD_LISTS: dict[str, Callable[[Record], object]] = {
     "policies-validity": lambda r: (r.column, r.validity) if r.kind == "policy" else None,
     "all-records": lambda r: (),
 }
+BULK = 2000                # files changed at once from which the record lists are made again whole
 SMALL_LISTS = ("columns", "columns-level", "domains", "items", "catalogue-domains", "catalogue",
                "townships", "topics")
 
 
 def entity_key(entity) -> Key:
-    if isinstance(entity, Township) or isinstance(entity, Topic):
+    if type(entity) in (Township, Topic):
         return (entity.column, entity.slug)
     return (entity.column, entity.id)
 
 
-def order_of(record: Record) -> tuple:
+def order_of(record) -> tuple:
     """Oldest first; the lists are read backwards (newest first). The column breaks ties between
     columns (a record id is unique only within its column)."""
-    return (record.published.toordinal(), record.id, record.column)
+    return (record.published_day, record.id, record.column)
+
+
+def reference(record: Record) -> RecordRef:
+    attachments = record.attachments
+    return RecordRef(record.id, record.column, record.kind, record.published.toordinal(), record.item,
+                     record.township, record.topic, record.subcolumn, record.replaced_by, record.validity,
+                     attachments, record.privacy_exception, record.source.path, record.source.line)
+
+
+def place(entity) -> tuple:
+    """Where an entity was written (file, line), for a stable order among several definers."""
+    found = getattr(entity, "place", None)
+    return found if found is not None else (entity.source.path, entity.source.line or 0)
 
 
 class RecordLists:
-    def __init__(self) -> None:
-        self.groups: dict[str, dict[object, list[tuple]]] = {name: {} for name in RECORD_LISTS}
-        self._newest: dict[tuple[str, object], list[Key]] = {}
+    """The record lists, one table row per list: (published day, id, column) oldest first."""
 
-    def add(self, record: Record, touched: set) -> None:
+    def __init__(self, table: Table):
+        self.table = table
+        self._newest: dict[tuple, list[Key]] = {}
+
+    def members(self, name: str, group) -> list[tuple]:
+        return self.table.get((name, group)) or []
+
+    def add(self, record, touched: set) -> None:
         order = order_of(record)
         for name, group_of in RECORD_LISTS.items():
             group = group_of(record)
             if group is not None:
-                bisect.insort(self.groups[name].setdefault(group, []), order)
-                self._changed(name, group, touched)
+                members = self.members(name, group)
+                bisect.insort(members, order)
+                self._changed(name, group, members, touched)
 
-    def remove(self, record: Record, touched: set) -> None:
+    def remove(self, record, touched: set) -> None:
         order = order_of(record)
         for name, group_of in RECORD_LISTS.items():
             group = group_of(record)
             if group is None:
                 continue
-            members = self.groups[name].get(group)
-            at = bisect.bisect_left(members, order) if members else -1
-            if members and at < len(members) and members[at] == order:
+            members = self.members(name, group)
+            at = bisect.bisect_left(members, order)
+            if at < len(members) and members[at] == order:
                 del members[at]
-                if not members:
-                    del self.groups[name][group]
-                self._changed(name, group, touched)
+                self._changed(name, group, members, touched)
 
     def fill(self, records) -> None:
-        """Every list at once, for a store read from the cache (one sort per list)."""
+        """Every list at once (one sort per list), for many records at a time."""
+        groups: dict[tuple, list] = {}
+        lists = list(RECORD_LISTS.items())
         for record in records:
-            order = order_of(record)
-            for name, group_of in RECORD_LISTS.items():
+            order = (record.published_day, record.id, record.column)
+            for name, group_of in lists:
                 group = group_of(record)
                 if group is not None:
-                    self.groups[name].setdefault(group, []).append(order)
-        for groups in self.groups.values():
-            for members in groups.values():
-                members.sort()
+                    found = groups.get((name, group))
+                    if found is None:
+                        groups[(name, group)] = [order]
+                    else:
+                        found.append(order)
+        for key in list(self.table.keys()):
+            if key not in groups:
+                self.table.pop(key)
+        for key, members in groups.items():
+            members.sort()
+            self.table[key] = members
         self._newest.clear()
 
-    def _changed(self, name: str, group, touched: set) -> None:
+    def _changed(self, name: str, group, members: list, touched: set) -> None:
         self._newest.pop((name, group), None)
+        if members:
+            self.table[(name, group)] = members
+        else:
+            self.table.pop((name, group))
         touched.add((name, group))
 
     def newest_first(self, name: str, group) -> list[Key]:
         cached = self._newest.get((name, group))
         if cached is None:
-            members = self.groups[name].get(group, ())
-            cached = [(column, rid) for _o, rid, column in reversed(members)]
+            cached = [(column, rid) for _o, rid, column in reversed(self.members(name, group))]
             self._newest[(name, group)] = cached
         return cached
+
+    def groups(self) -> list[tuple]:
+        return self.table.keys()
 
 
 @dataclass
@@ -112,10 +151,11 @@ class Change:
     lists: set = field(default_factory=set)           # (record list name, group)
     small: bool = False
     undo: list = field(default_factory=list)          # (file key, previous entities, previous digests)
+    settings: object = None                           # the settings before (when they were read again)
 
 
 class Store:
-    def __init__(self) -> None:
+    def __init__(self, db=None, unpack: Callable[[RecordRef], Record] | None = None):
         self.config: SiteConfig | None = None
         self.domains: tuple[Domain, ...] = ()
         self.columns: tuple[ColumnConfig, ...] = ()         # city first, then districts by adcode
@@ -123,100 +163,159 @@ class Store:
         self.static: dict[str, frozenset[str]] = {}         # column -> its own static file names
         self.attachments: dict[str, frozenset[str]] = {}    # column -> files/ names
         self.theme_static: dict[str, frozenset[str]] = {}   # theme -> its static file names
-        self.files: dict[str, list] = {}                    # file key -> its entities
-        self.file_digests: dict[str, list[bytes]] = {}
-        self.entities: dict[str, dict[Key, object]] = {kind: {} for kind in KIND_OF.values()}
-        self.digests: dict[tuple[str, Key], bytes] = {}
-        self.definers: dict[tuple[str, Key], list] = {}     # more than one: a duplicate id
-        self.lists = RecordLists()
-        self._small: dict | None = None
         self.config_digests: dict[tuple[str, Key], bytes] = {}
-        self.late: dict[str, list] = {}                      # facts of the build: pages, search shards
-        self.attachment_exemptions: list = []                # attachments lawfully showing personal data
+        self.late: dict[str, list] = {}                     # facts of the build: pages, search shards
+        self.attachment_exemptions: list = []               # attachments lawfully showing personal data
+        # records: key -> RecordRef fields + (digest,); files: file key -> ((kind, entity key), ...)
+        self.records = Table("records", db, tuple_key, _literal)
+        self.file_entities = Table("store_files", db)
+        self.lists = RecordLists(Table("lists", db, tuple_key, _literal))
+        self.small: dict[str, dict[Key, object]] = {kind: {} for kind in SMALL_KINDS}
+        self.small_digests: dict[tuple[str, Key], bytes] = {}
+        self.record_count = 0
+        self.unpack = unpack
+        self.duplicates: dict[tuple[str, Key], list] = {}   # a key more than one file gives
+        self._full: dict[Key, Record] = {}                  # records whole, as read or unpacked
+        self._small: dict | None = None
+
+    @property
+    def tables(self) -> list[Table]:
+        return [self.records, self.file_entities, self.lists.table]
 
     # --- files in and out ------------------------------------------------------------------
 
     def put_file(self, key: str, entities: list, digests: list[bytes], change: Change) -> None:
-        change.undo.append((key, self.files.get(key), self.file_digests.get(key)))
+        change.undo.append((key, self.file_content(key)))
         self._remove(key, change)
-        self.files[key] = entities
-        self.file_digests[key] = digests
-        for entity, digest in zip(entities, digests):
-            self._add(entity, digest, change)
+        self._add_file(key, entities, digests, change, lists=True)
+
+    def put_files(self, batch: list[tuple[str, list, list[bytes]]], change: Change) -> None:
+        """Many files at once (a first build): the record lists are made again whole afterwards,
+        instead of one sorted insertion per record."""
+        if len(batch) < BULK:
+            for key, entities, digests in batch:
+                self.put_file(key, entities, digests, change)
+            return
+        for key, entities, digests in batch:
+            change.undo.append((key, self.file_content(key)))
+            self._remove(key, change, lists=False)
+            self._add_file(key, entities, digests, change, lists=False)
+        self._refill_lists(change)
 
     def drop_file(self, key: str, change: Change) -> None:
-        if key in self.files:
-            change.undo.append((key, self.files.get(key), self.file_digests.get(key)))
+        if key in self.file_entities:
+            change.undo.append((key, self.file_content(key)))
             self._remove(key, change)
 
     def revert(self, change: Change) -> None:
-        """Undo `change` (a content error was found after the files went in)."""
+        """Undo `change` (a content error was found after the files went in). A store that
+        passed its checks holds no duplicate, so none is left afterwards."""
         scratch = Change()
-        for key, entities, digests in reversed(change.undo):
-            self._remove(key, scratch)
-            if entities is not None:
-                self.files[key] = entities
-                self.file_digests[key] = digests
-                for entity, digest in zip(entities, digests):
-                    self._add(entity, digest, scratch)
+        self.duplicates.clear()
+        for key, before in reversed(change.undo):
+            self._remove(key, scratch, lists=False)
+            if before is not None:
+                self._add_file(key, *before, scratch, lists=False)
+        self.duplicates.clear()
+        if change.undo:
+            self._refill_lists(scratch)
         self._small = None
 
-    def fill(self, files: dict[str, tuple[list, list[bytes]]]) -> None:
-        """Load many files at once (a store read from the source cache)."""
-        scratch = Change()
-        for key, (entities, digests) in files.items():
-            self.files[key] = entities
-            self.file_digests[key] = digests
-            for entity, digest in zip(entities, digests):
-                self._define(entity, digest, scratch)
-        self.lists.fill(self.entities["record"].values())
-        self._small = None
+    def file_content(self, key: str) -> tuple[list, list[bytes]] | None:
+        """The entities a file gave (records as their references) and their digests."""
+        listed = self.file_entities.get(key)
+        if listed is None:
+            return None
+        entities, digests = [], []
+        for kind, ekey in listed:
+            found = self.entity_as_kept(kind, ekey)
+            if found is not None:
+                entities.append(found[0])
+                digests.append(found[1])
+        return entities, digests
 
-    def _add(self, entity, digest: bytes, change: Change) -> None:
-        replaced = self._define(entity, digest, change)
-        if isinstance(entity, Record):
-            if replaced is not None:
-                self.lists.remove(replaced, change.lists)
-            if self.entities["record"].get(entity_key(entity)) is entity:
-                self.lists.add(entity, change.lists)
+    def entity_as_kept(self, kind: str, key: Key):
+        if kind == "record":
+            row = self.records.get(key)
+            return (ref_of(row[:14]), row[14]) if row is not None else None
+        found = self.small[kind].get(key)
+        return (found, self.small_digests[(kind, key)]) if found is not None else None
 
-    def _define(self, entity, digest: bytes, change: Change):
-        """Register an entity; returns the record it displaced as the one shown, if any."""
+    def _add_file(self, key: str, entities: list, digests: list[bytes], change: Change, lists: bool) -> None:
+        self.file_entities[key] = tuple((KIND_OF[type(e)], entity_key(e)) for e in entities)
+        for entity, digest in zip(entities, digests):
+            self._define(entity, digest, change, lists)
+
+    def _define(self, entity, digest: bytes, change: Change, lists: bool) -> None:
         kind, key = KIND_OF[type(entity)], entity_key(entity)
-        definers = self.definers.setdefault((kind, key), [])
-        definers.append((entity, digest))
-        definers.sort(key=lambda d: (d[0].source.path, d[0].source.line or 0))
-        shown, shown_digest = definers[0]
-        previous = self.entities[kind].get(key)
-        self.entities[kind][key] = shown
-        self.digests[(kind, key)] = shown_digest
         change.entities.add((kind, key))
-        if kind != "record":
+        shown = self.entity_as_kept(kind, key)
+        if shown is not None:                          # a second file gives this key: a duplicate
+            self.duplicates.setdefault((kind, key), [shown]).append((entity, digest))
+            return
+        if kind == "record":
+            ref = entity if type(entity) is RecordRef else reference(entity)
+            self.records[key] = ref_row(ref) + (digest,)
+            self.record_count += 1
+            if type(entity) is Record:
+                self._full[key] = entity
+            if lists:
+                self.lists.add(ref, change.lists)
+        else:
+            self.small[kind][key] = entity
+            self.small_digests[(kind, key)] = digest
             change.small = True
             self._small = None
-        return previous if previous is not shown else None
 
-    def _remove(self, key: str, change: Change) -> None:
-        for entity in self.files.pop(key, ()) or ():
-            kind, ekey = KIND_OF[type(entity)], entity_key(entity)
-            definers = [d for d in self.definers.get((kind, ekey), []) if d[0] is not entity]
-            shown = self.entities[kind].get(ekey)
-            if definers:
-                self.definers[(kind, ekey)] = definers
-                self.entities[kind][ekey], self.digests[(kind, ekey)] = definers[0]
-            else:
-                self.definers.pop((kind, ekey), None)
-                self.entities[kind].pop(ekey, None)
-                self.digests.pop((kind, ekey), None)
-            if kind == "record" and shown is entity:
-                self.lists.remove(entity, change.lists)
-                if definers:
-                    self.lists.add(definers[0][0], change.lists)
+    def _remove(self, key: str, change: Change, lists: bool = True) -> None:
+        """Take out what file `key` gave. Where another file gives the same key (a duplicate,
+        which fails the build), the other one is what stays."""
+        listed = self.file_entities.pop(key)
+        for kind, ekey in listed or ():
             change.entities.add((kind, ekey))
-            if kind != "record":
-                change.small = True
-                self._small = None
-        self.file_digests.pop(key, None)
+            others = [d for d in self.duplicates.pop((kind, ekey), []) if place(d[0])[0] != key]
+            if self._shown_from(kind, ekey) == key:
+                self._take_out(kind, ekey, change, lists)
+                for entity, digest in others:
+                    self._define(entity, digest, change, lists)
+            elif len(others) > 1:
+                self.duplicates[(kind, ekey)] = others
+
+    def _shown_from(self, kind: str, ekey: Key) -> str | None:
+        if kind == "record":
+            row = self.records.get(ekey)
+            return row[12] if row is not None else None
+        found = self.small[kind].get(ekey)
+        return found.source.path if found is not None else None
+
+    def _take_out(self, kind: str, ekey: Key, change: Change, lists: bool) -> None:
+        if kind == "record":
+            row = self.records.pop(ekey)
+            self._full.pop(ekey, None)
+            self.record_count -= 1
+            if lists:
+                self.lists.remove(ref_of(row[:14]), change.lists)
+        else:
+            self.small[kind].pop(ekey, None)
+            self.small_digests.pop((kind, ekey), None)
+            change.small = True
+            self._small = None
+
+    def _refill_lists(self, change: Change) -> None:
+        before = set(self.lists.groups())
+        self.lists.fill(ref_of(row[:14]) for row in self.records.values())
+        change.lists |= before | set(self.lists.groups())
+
+    def fill(self, files: dict[str, tuple[list, list[bytes]]]) -> None:
+        """The small entities of a store read back from the build state (records stay in their table)."""
+        scratch = Change()
+        for key, (entities, digests) in files.items():
+            for entity, digest in zip(entities, digests):
+                kind, ekey = KIND_OF[type(entity)], entity_key(entity)
+                self.small[kind][ekey] = entity
+                self.small_digests[(kind, ekey)] = digest
+        self._small = None
+        del scratch
 
     # --- the site's settings (validated again whenever one of their files changed) ------------
 
@@ -235,9 +334,16 @@ class Store:
 
     # --- what views read -----------------------------------------------------------------------
 
+    @property
+    def entities(self) -> dict:
+        return {"item": self.small["item"], "township": self.small["township"], "topic": self.small["topic"],
+                "record": RecordsView(self)}
+
     def entity(self, kind: str, key: Key):
-        if kind in self.entities:
-            return self.entities[kind].get(key)
+        if kind == "record":
+            return self.record(key) if key in self.records else None
+        if kind in self.small:
+            return self.small[kind].get(key)
         return self.setting(kind, key)
 
     def setting(self, kind: str, key: Key):
@@ -252,8 +358,11 @@ class Store:
         raise KeyError(kind)
 
     def digest(self, kind: str, key: Key) -> bytes | None:
-        if kind in self.entities:
-            return self.digests.get((kind, key))
+        if kind == "record":
+            row = self.records.get(key)
+            return row[14] if row is not None else None
+        if kind in self.small:
+            return self.small_digests.get((kind, key))
         return self.config_digests.get((kind, key))
 
     def record_list(self, name: str, group) -> list[Key]:
@@ -265,18 +374,57 @@ class Store:
         return self._small[name].get(group, [])
 
     def record(self, key: Key) -> Record:
-        return self.entities["record"][key]
+        """A record whole (unpacked from the source cache the first time it is asked for)."""
+        found = self._full.get(key)
+        if found is None:
+            found = self._full[key] = self.unpack(RecordRef._make(self.records[key][:14]))
+        return found
+
+    def records_rows(self) -> list:
+        """Every record reference (reads the whole table)."""
+        return [ref_of(row[:14]) for row in self.records.values()]
 
     def item_domain(self, column: str, item_id: str | None) -> str | None:
-        item = self.entities["item"].get((column, item_id)) if item_id else None
+        item = self.small["item"].get((column, item_id)) if item_id else None
         return item.domain if item is not None else None
+
+
+class RecordsView:
+    """store.entities["record"]: records by key, as RecordRefs (what relates records)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def get(self, key, default=None):
+        row = self.store.records.get(key)
+        return ref_of(row[:14]) if row is not None else default
+
+    def __getitem__(self, key):
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key) -> bool:
+        return key in self.store.records
+
+    def __len__(self) -> int:
+        return self.store.record_count
+
+    def values(self) -> list:
+        return self.store.records_rows()
+
+
+def _literal(text: str):
+    import ast
+    return ast.literal_eval(text)
 
 
 def small_lists(store: Store) -> dict[str, dict]:
     """Columns, domains, catalogues, townships and topics, in the order pages show them."""
     order = {d.slug: n for n, d in enumerate(store.domains)}
     by_place = lambda e: (e.source.path, e.source.line or 0)  # noqa: E731
-    items = sorted(store.entities["item"].values(), key=lambda i: (i.column,) + by_place(i))
+    items = sorted(store.small["item"].values(), key=lambda i: (i.column,) + by_place(i))
     catalogue: dict[tuple, list] = {}
     for item in items:
         if item.domain in order:
@@ -285,10 +433,10 @@ def small_lists(store: Store) -> dict[str, dict]:
     for column, domain in sorted(catalogue, key=lambda cd: (cd[0], order[cd[1]])):
         domains_of.setdefault(column, []).append(domain)
     townships: dict[str, list] = {}
-    for town in sorted(store.entities["township"].values(), key=by_place):
+    for town in sorted(store.small["township"].values(), key=by_place):
         townships.setdefault(town.column, []).append(town)
     topics: dict[str, list] = {}
-    for topic in sorted(store.entities["topic"].values(), key=lambda t: (t.column, t.slug)):
+    for topic in sorted(store.small["topic"].values(), key=lambda t: (t.column, t.slug)):
         topics.setdefault(topic.column, []).append(topic)
     levels: dict[str, list] = {"city": [], "district": []}
     for column in store.columns:

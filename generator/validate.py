@@ -158,7 +158,7 @@ def catalogue_items(doc: Document, key: str, column: str, domain: str, service_p
         name, url = service_of(values, entry, doc.path, service_platform, errors)
         values = {k: v for k, v in values.items() if k != "service"}
         items.append(Item(column=column, domain=domain, service_name=name, service_url=url,
-                          source=Source(key, entry.line, entry.key_lines), **values))
+                          source=Source(key, entry.line, tuple(entry.key_lines.items())), **values))
     return items
 
 
@@ -218,7 +218,7 @@ def record_of(entry: Any, line: int | None, doc: Document, key: str, column: str
     values["attachments"] = attachments_of(values["attachments"], entry, doc.path, errors)
     values["index_no"] = values["index_no"] or index_number(adcode, column, values)
     return Record(column=column, kind=kind, body=body, topic=topic,
-                  source=Source(key, entry.line, entry.key_lines), **values)
+                  source=Source(key, entry.line, tuple(entry.key_lines.items())), **values)
 
 
 def attachments_of(value: Any, entry: SourceMap, path: Path, errors: ErrorList) -> tuple[Attachment, ...]:
@@ -247,7 +247,8 @@ def township_list(doc: Document, key: str, column: str, errors: ErrorList) -> li
     for entry, line in list_under(doc, "townships", errors):
         values = read_fields(entry, TOWNSHIP_FIELDS, doc.path, errors, "township", line)
         if values and None not in (values["slug"], values["name"], values["code"]):
-            townships.append(Township(column=column, source=Source(key, entry.line, entry.key_lines), **values))
+            townships.append(Township(column=column, source=Source(key, entry.line, tuple(entry.key_lines.items())),
+                                      **values))
     return townships
 
 

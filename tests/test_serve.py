@@ -280,7 +280,7 @@ def test_changes_during_a_rebuild_make_exactly_one_more_and_every_success_is_a_n
     while now["generation"] < 3 and time.monotonic() < deadline:
         version, now = preview.wait_for_change(version, 5)
     assert calls == [set(), {Path("a")}, {Path("b"), Path("c")}]
-    assert now == {"build": f"{preview.epoch}-3", "generation": 3, "error": None}
+    assert now == {"build": f"{preview.epoch}-3", "generation": 3, "error": None, "search": "ready"}
     preview.schedule({Path("bad")})
     version, now = preview.wait_for_change(version, 5)
     assert now["generation"] == 3 and "content/x.yaml:3: invalid YAML" in now["error"]

@@ -64,7 +64,7 @@ def serve(paths: ProjectPaths) -> int:
         started = time.perf_counter()
         try:
             result = session.build(BuildOptions(progress=first), save=False, changed=changed,
-                                   on_pages=lambda: reply({"pages": True}))
+                                   on_pages=lambda: reply({"pages": True}), short_way=False)
         except BuildError as exc:
             reply({"error": exc.report()})
             continue

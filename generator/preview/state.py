@@ -41,12 +41,15 @@ class Preview:
         self.version = 0                          # bumped on every change of the two above
         self.closed = False
         self.building = False
+        self.searching = False                    # the search index follows the pages it was built with
         self._state = threading.Condition()
         self._work = threading.Condition()
         self._queued = False
         self._first = True                        # the first build is a full one, whatever changed
         self._changed: set[Path] = set()
         self._worker = threading.Thread(target=self._run, name="preview-rebuild", daemon=True)
+        if hasattr(rebuild, "report_search"):
+            rebuild.report_search = self.set_searching
 
     # the state, as the browser sees it
 
@@ -57,13 +60,20 @@ class Preview:
     def snapshot(self) -> tuple[int, dict]:
         with self._state:
             return self.version, {"build": f"{self.epoch}-{self.generation}",
-                                  "generation": self.generation, "error": self.error}
+                                  "generation": self.generation, "error": self.error,
+                                  "search": "updating" if self.searching else "ready"}
 
     def wait_for_change(self, version: int, timeout: float) -> tuple[int, dict]:
         """Block until the state differs from `version` (or the timeout, or close); return it."""
         with self._state:
             self._state.wait_for(lambda: self.version != version or self.closed, timeout)
         return self.snapshot()
+
+    def set_searching(self, searching: bool) -> None:
+        with self._state:
+            self.searching = searching
+            self.version += 1
+            self._state.notify_all()
 
     def _set_state(self, succeeded: bool, error: str | None) -> None:
         with self._state:
@@ -167,24 +177,37 @@ class Builder:
     def __init__(self, paths: ProjectPaths):
         self.paths = paths
         self.process: subprocess.Popen | None = None
-        self._search_pending = False
+        self.report_search: Callable[[bool], None] = lambda _searching: None
+        self._search: threading.Thread | None = None
 
     def __call__(self, changed: set[Path]) -> None:
+        self._wait_for_search()
         if self.process is None or self.process.poll() is not None:
             self._start()
             changed = set()
-        self._wait_for_search()
         self.process.stdin.write(json.dumps({"changed": sorted(str(p) for p in changed)}) + "\n")
         self.process.stdin.flush()
         while True:
             message = self._read()
             if "pages" in message:
-                self._search_pending = True
+                self.report_search(True)
+                self._search = threading.Thread(target=self._follow_search, name="preview-search", daemon=True)
+                self._search.start()
                 return
             if "done" in message:
                 return
             if "error" in message:
                 raise ReportedError(message["error"])
+
+    def _follow_search(self) -> None:
+        """Read until the builder says the search index followed the pages."""
+        try:
+            while "done" not in (message := self._read()) and "error" not in message:
+                pass
+        except (RuntimeError, ValueError, OSError):
+            pass
+        finally:
+            self.report_search(False)
 
     def _start(self) -> None:
         paths = self.paths
@@ -194,7 +217,6 @@ class Builder:
         env = {**os.environ, "PYTHONPATH": code + os.pathsep + os.environ.get("PYTHONPATH", "")}
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                                         encoding="utf-8", env=env)
-        self._search_pending = False
 
     def _read(self) -> dict:
         line = self.process.stdout.readline()
@@ -205,16 +227,17 @@ class Builder:
         return json.loads(line)
 
     def _wait_for_search(self) -> None:
-        while self._search_pending:
-            message = self._read()
-            if "done" in message or "error" in message:
-                self._search_pending = False
+        if self._search is not None:
+            self._search.join()
+            self._search = None
 
     def close(self, wait: bool = True) -> None:
         """Let the builder finish what it does, save its state and stop (`wait`: however long
         that takes; else a few seconds, then it is stopped: the journal repairs its output)."""
         if self.process is None:
             return
+        if wait:
+            self._wait_for_search()
         try:
             self.process.stdin.close()
             self.process.wait(timeout=3600 if wait else 5)
