@@ -89,8 +89,8 @@ def column_group(site, slug: str) -> Made:
     for domain, items in column.catalogues.items():
         children.append(("catalogue", slug, domain))
         children += [("item", slug, item.id) for item in items]
-    children += [("record", slug, r.id) for r in column.records]
-    children += [("record", slug, r.id) for r in column.policies]
+    children += [("record", slug, rid) for rid in column.records.ids()]
+    children += [("record", slug, rid) for rid in column.policies.ids()]
     if column.townships:
         children.append(("townships", slug))
         children += [("township", slug, town.slug) for town in column.townships]

@@ -21,7 +21,7 @@ from .graph import Graph
 from .paths import ProjectPaths
 from .qr import QrCodes
 from .render import template_filters
-from .scans import Scans, joined
+from .scans import Scans, joined, tree_of
 from .stamps import stamp_line
 from .settings import Settings
 from .sourcecache import SourceCache
@@ -34,8 +34,8 @@ from .version import generator_version
 from .write import remove_leftovers
 from .stages import Build, BuildOptions, BuildResult, bulk_objects
 
-META = ("source_listing", "output_listing", "contexts", "themes", "settings", "late", "counts", "shards",
-        "assets", "exemptions", "counters", "records")
+META = ("tree", "source_listing", "output_listing", "contexts", "themes", "settings", "late", "counts", "shards",
+        "assets", "exemptions", "counters", "records", "html_pages")
 
 
 class Session:
@@ -89,11 +89,11 @@ class Session:
         self.store.config_digests = {tuple(k): v for k, v in self.meta["settings"]}
         self.store.late = dict(self.meta["late"])
         self.store.attachment_exemptions = self.meta["exemptions"]
-        from .scans import add_line, split
-        tree: dict[str, SourceFile] = {}
-        for line in split(self.meta["source_listing"]):
-            add_line(self.paths, tree, line)
-        self.tree = tree
+        if self.meta["tree"] is not None:
+            self.tree = tree_from_rows(self.paths, self.meta["tree"])
+        elif self.meta["source_listing"]:
+            self.tree = tree_of(self.paths, self.meta["source_listing"])
+        tree = self.tree
         small = [k for k, f in tree.items() if f.role in ("catalogue", "townships", "topic")]
         content = {}
         for key in small:
@@ -111,15 +111,17 @@ class Session:
             raise ValueError(f"the build state has no record {ref.column}/{ref.id} in {ref.path}")
         return found
 
-    def save(self) -> None:
+    def save(self, clear_journal: bool = True) -> None:
         if self.meta.get("source_listing") is None:      # a watcher's saves: the stamps as built
             self.meta["source_listing"] = joined([stamp_line(k, f.size, f.mtime_ns) for k, f in self.tree.items()])
+        self.meta["tree"] = [f[:1] + f[2:] for f in self.tree.values()]
         self.meta.update(counters=self.graph.counters, records=self.store.record_count,
                          settings=sorted(self.store.config_digests.items()), late=self.store.late,
                          exemptions=self.store.attachment_exemptions)
         self.state.save(self.tables, {key: self.meta.get(key) for key in META})
-        self.state.clear_journal()
-        self.settled = set()
+        if clear_journal:
+            self.state.clear_journal()
+            self.settled = set()
 
     def exemptions(self) -> list:
         """Personal data shown under a declared privacy_exception (for `build.py check`)."""
@@ -159,9 +161,11 @@ class Session:
             if options.clean:
                 self.start_afresh()
             remove_leftovers(self.paths.output)
-            result = Build(self, options).run(started, changed, on_pages or (lambda: None), scans)
+            result = Build(self, options).run(started, changed, on_pages or (lambda: None), scans,
+                                              self.save if save else None)
             if save:
-                self.save()
+                self.state.clear_journal()
+                self.settled = set()
         return result
 
     def unchanged(self, scans: Scans) -> bool:
@@ -180,6 +184,14 @@ class Session:
                  f"({seconds:.1f} s)")
         pages = sum(1 for line in self.meta["output_listing"].split(b"\n") if line.split(b"\0", 1)[0].endswith(b".html"))
         return BuildResult(pages, 0, seconds)
+
+
+def tree_from_rows(paths: ProjectPaths, rows: list) -> dict[str, SourceFile]:
+    """The source tree as the last build saved it (each file without its absolute path)."""
+    root, themes = f"{paths.root}/", f"{paths.themes}/"
+    make = SourceFile._make
+    return {row[0]: make((row[0], themes + row[0][7:] if row[0].startswith("themes/") else root + row[0]) + row[1:])
+            for row in rows}
 
 
 # --- the content without a build (build.py check, export) ---------------------------------------------

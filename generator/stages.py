@@ -19,6 +19,7 @@ and the source cache are then put back as they were.
 """
 from __future__ import annotations
 
+import bisect
 import gc
 import hashlib
 import os
@@ -108,7 +109,8 @@ class Build:
         self.settings_changed = False
 
     def run(self, started: float, changed_paths: set[Path] | None, on_pages: Callable[[], None],
-            scans: Scans | None = None) -> BuildResult:
+            scans: Scans | None = None, save: Callable[[], None] | None = None) -> BuildResult:
+        """Build; `save` (when given) writes the state, while the search indexers run."""
         s = self.s
         self.scans = scans
         with bulk_objects():
@@ -129,12 +131,16 @@ class Build:
         except BaseException:
             target.discard()
             raise
-        if not full:
+        if full:
+            self.commit(plan, rendered, late, assets, shards, full)
+            if save:
+                save()
+        else:
             on_pages()
-            shards = self.search_after(plan, rendered)
-        self.commit(plan, rendered, late, assets, shards, full)
+            shards = self.search_after(plan, rendered, lambda shards: self.commit(plan, rendered, late, assets,
+                                                                                  shards, full), save)
         s.settled |= set(rendered.pages) | set(assets["copied"]) | set(self.deleted) | set(shards[0])
-        pages = self.html_pages(plan)
+        pages = s.meta["html_pages"]
         written = len(target.written) + len(shards[0])
         result = BuildResult(pages, written, time.perf_counter() - started,
                              len(rendered.pages), max(0, s.graph.counters["page"] - len(rendered.pages)), len(shards[0]))
@@ -142,22 +148,53 @@ class Build:
         s.log(f"wrote {result.pages} pages ({result.files} files) to {self.paths.output} in {result.seconds:.1f} s")
         return result
 
-    def html_pages(self, plan: Plan) -> int:
-        listing = self.s.meta.get("output_listing") or b""
-        return sum(1 for line in split(listing) if line.split(b"\0", 1)[0].endswith(b".html"))
+    def html_pages(self, plan: Plan, full: bool) -> int:
+        """How many HTML pages the site has after this build (the 404 page included)."""
+        before = 0 if full else self.s.meta.get("html_pages")
+        if before is None:
+            before = sum(1 for path in self.s.graph.page_ids.keys() if path.endswith(".html"))
+        removed = sum(1 for p in plan.removed_pages
+                      if (page := self.s.graph.page_state(p)) is not None and page.path.endswith(".html")
+                      and page.path not in plan.render)
+        return before + sum(1 for p in plan.new_pages if p.endswith(".html")) - removed
 
-    def search_after(self, plan: Plan, rendered: Rendered) -> tuple:
-        """An incremental build's search shards, indexed from the published pages."""
+    def search_after(self, plan: Plan, rendered: Rendered, commit: Callable[[tuple], None],
+                     save: Callable[[], None] | None) -> tuple:
+        """An incremental build's search shards, indexed from the published pages. The graph is
+        committed and the state saved while the indexers run (the journal names the shards until
+        they are in place, so a build killed meanwhile indexes them again)."""
         target = BuildOutput(self.paths.output, full=False)
         try:
-            shards = self.index_search(plan, rendered, target, full=False)
-            if shards[0] or shards[1]:
-                self.s.state.write_journal(shards[0] + shards[1])
-            target.publish_changes([], shards[0], shards[1])
+            search_plan = self.plan_search(plan, rendered, target, full=False)
+            bundles, removed = [j.bundle for j in search_plan.jobs], search_plan.removed
+            if bundles or removed:
+                self.s.state.write_journal(bundles + removed)
+            search_plan.start(target)
+            commit(search_plan.figures())
+            if save:
+                save(clear_journal=False)
+            failures = search_plan.wait()
+            if failures:
+                self.search_failed(search_plan, failures, save)
+            target.publish_changes([], bundles, removed)
         except BaseException:
             target.discard()
             raise
-        return shards
+        self.s.log(search_plan.summary())
+        return search_plan.figures()
+
+    def search_failed(self, search_plan, failures: list[str], save) -> None:
+        """Forget the digests of the shards that could not be indexed (so the next build tries
+        them again), then report."""
+        failed = {f.split(":")[0] for f in failures}
+        for job in search_plan.jobs:
+            if job.bundle in failed:
+                self.s.meta["shards"].pop(f"{job.column}/{job.shard}", None)
+        if save:
+            save(clear_journal=False)
+        for failure in failures:
+            self.errors.add(failure.split(":")[0], None, f"search index failed: {failure}", "pages Pagefind can index")
+        self.errors.raise_if_any("search")
 
     # --- sources --------------------------------------------------------------------------------------
 
@@ -483,8 +520,17 @@ class Build:
         return row[2] if row else ""
 
     def index_search(self, plan: Plan, rendered: Rendered, target: BuildOutput, full: bool) -> tuple:
-        """Index the shards whose pages' search documents changed; returns (bundles indexed,
-        bundles removed, shard -> digest, the shard list)."""
+        """Index the shards whose pages' search documents changed (a full build: into its
+        folder); returns (bundles indexed, bundles removed, shard -> digest, the shard list)."""
+        search_plan = self.plan_search(plan, rendered, target, full)
+        failures = search_plan.start(target).wait()
+        for failure in failures:
+            self.errors.add(failure.split(":")[0], None, f"search index failed: {failure}", "pages Pagefind can index")
+        self.errors.raise_if_any("search")
+        self.s.log(search_plan.summary())
+        return search_plan.figures()
+
+    def plan_search(self, plan: Plan, rendered: Rendered, target: BuildOutput, full: bool) -> "SearchPlan":
         s = self.s
         started = time.perf_counter()
         shards = [tuple(x) for x in s.store.late["shards"]]
@@ -504,14 +550,7 @@ class Build:
             documents = search.documents_folder(target.folder, column, number) if full else None
             jobs.append(search.ShardJob(column, number, sources, documents))
         removed = [urls.search_bundle(*map_shard(n)) for n in before if map_shard(n) not in set(shards)]
-        stats, failures = search.index_shards(jobs, target.folder, target.folder / ".search") if jobs else \
-            (search.SearchStats(0, 0, 0.0, 0.0), [])
-        for failure in failures:
-            self.errors.add(failure.split(":")[0], None, f"search index failed: {failure}", "pages Pagefind can index")
-        self.errors.raise_if_any("search")
-        s.log(f"search: indexed {len(jobs)} shards, kept {len(shards) - len(jobs)} unchanged, in "
-              f"{time.perf_counter() - started:.1f} s (indexer peak {stats.peak_mb:.0f} MB)")
-        return [j.bundle for j in jobs], removed, wanted, shards
+        return SearchPlan(jobs, removed, wanted, shards, started)
 
     def touched_shards(self, plan: Plan, rendered: Rendered, counts: dict, shards: list) -> set:
         """Shards whose pages may have changed: of pages rendered, removed or added, every shard
@@ -593,6 +632,7 @@ class Build:
             children = tuple(graph.reserve_group(child) for child in made.made.children)
             graph.set_group(key, fids(made.reads), children, tuple(page_ids), made.depth)
         self.reshard(counts)
+        s.meta["html_pages"] = self.html_pages(plan, full)
         s.meta.update(assets=assets["assets"], shards=shards[2], counts=sorted(counts.items()))
         s.meta["output_listing"] = self.output_listing(plan, rendered, assets, shards, full)
 
@@ -607,25 +647,91 @@ class Build:
                     graph.update_page(pid, shard=search.shard_of(page.path, counts[column]))
 
     def output_listing(self, plan: Plan, rendered: Rendered, assets: dict, shards: tuple, full: bool) -> bytes:
-        """The listing of output/ as this build leaves it (what the next build compares with)."""
+        """The listing of output/ as this build leaves it (what the next build compares with):
+        the listing it started from, with the lines of what it wrote or removed replaced."""
         s = self.s
         if full:
-            lines = {p: stamp_line(p, r.size, r.mtime_ns) for p, r in rendered.pages.items()}
+            lines = Listing([])
         else:
             saved = s.meta.get("output_listing")
-            now = self.scans.output_listing() if self.scans is not None else saved
-            lines = {line_path(line): line for line in split(now if now is not None else b"")}
+            lines = Listing(split(self.scans.output_listing() if self.scans is not None else saved))
             for path in self.deleted:
-                lines.pop(path, None)
-            lines.update((p, stamp_line(p, r.size, r.mtime_ns)) for p, r in rendered.pages.items())
-        for path, (_digest, size, mtime) in assets["assets"].items():
-            lines[path] = stamp_line(path, size, mtime)
+                lines.remove(path)
+        for path, result in rendered.pages.items():
+            lines.put(path, stamp_line(path, result.size, result.mtime_ns))
+        for path in assets["copied"] if not full else assets["assets"]:
+            _digest, size, mtime = assets["assets"][path]
+            lines.put(path, stamp_line(path, size, mtime))
         for column in {c for c, _n in shards[3]}:
-            lines[f"{column}/pagefind/"] = folder_line(f"{column}/pagefind")
+            lines.put(f"{column}/pagefind/", folder_line(f"{column}/pagefind"))
         for bundle in shards[1]:
-            if not (self.paths.output / bundle.split("/")[0] / "pagefind").is_dir():
-                lines.pop(bundle.split("/")[0] + "/pagefind/", None)
-        return joined(sorted(line for line in lines.values()))
+            column = bundle.split("/")[0]
+            if not (self.paths.output / column / "pagefind").is_dir():
+                lines.remove(f"{column}/pagefind/")
+        return joined(lines.lines)
+
+
+class Listing:
+    """Sorted listing lines (stamps.py), changed path by path."""
+
+    def __init__(self, lines: list[bytes]):
+        self.lines = lines
+
+    def _at(self, path: str) -> tuple[int, bool]:
+        key = path.encode("utf-8", "surrogateescape") + b"\0"
+        at = bisect.bisect_left(self.lines, key)
+        return at, at < len(self.lines) and self.lines[at].startswith(key)
+
+    def put(self, path: str, line: bytes) -> None:
+        at, found = self._at(path)
+        if found:
+            self.lines[at] = line
+        else:
+            self.lines.insert(at, line)
+
+    def remove(self, path: str) -> None:
+        at, found = self._at(path)
+        if found:
+            del self.lines[at]
+
+
+class SearchPlan:
+    """The shards to index, and the indexers once started (in threads: the Pagefind processes run
+    on their own while the build goes on)."""
+
+    def __init__(self, jobs: list, removed: list[str], wanted: dict, shards: list, started: float):
+        self.jobs, self.removed, self.wanted, self.shards, self.started = jobs, removed, wanted, shards, started
+        self._future = None
+        self._pool = None
+
+    def start(self, target: BuildOutput) -> "SearchPlan":
+        from concurrent.futures import ThreadPoolExecutor
+        self._pool = ThreadPoolExecutor(1)
+        self._future = self._pool.submit(self._index, target)
+        return self
+
+    def _index(self, target: BuildOutput) -> list[str]:
+        if not self.jobs:
+            self.stats = search.SearchStats(0, 0, 0.0, 0.0)
+            return []
+        self.stats, failures = search.index_shards(self.jobs, target.folder, target.folder / ".search")
+        return failures
+
+    def figures(self) -> tuple:
+        """(bundles indexed, bundles removed, shard -> digest, the shard list)."""
+        return [j.bundle for j in self.jobs], self.removed, self.wanted, self.shards
+
+    def wait(self) -> list[str]:
+        """The failures, once the indexers are done."""
+        try:
+            return self._future.result()
+        finally:
+            self._pool.shutdown()
+
+    def summary(self) -> str:
+        peak = getattr(self, "stats", search.SearchStats(0, 0, 0.0, 0.0)).peak_mb
+        return (f"search: indexed {len(self.jobs)} shards, kept {len(self.shards) - len(self.jobs)} unchanged, in "
+                f"{time.perf_counter() - self.started:.1f} s (indexer peak {peak:.0f} MB)")
 
 
 # --- helpers ---------------------------------------------------------------------------------------

@@ -59,8 +59,8 @@ class FileStamps:
         command += ["-mindepth", "1"] if present == ["."] else []
         command += ["(", "-name", ".*", "-prune", ")", "-o"]
         if opaque:
-            command += ["(", "-type", "d", "-name", opaque, "-prune", "-printf", "%p/\\0d\\0d\\0", ")", "-o"]
-        command += ["!", "-type", "d", "-printf", "%p\\0%s\\0%T@\\0"]
+            command += ["(", "-type", "d", "-name", opaque, "-prune", "-printf", "%p/\\0d\\0d\\n", ")", "-o"]
+        command += ["!", "-type", "d", "-printf", "%p\\0%s\\0%T@\\n"]
         try:
             process = subprocess.Popen(command, cwd=base, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except OSError:
@@ -78,11 +78,13 @@ class FileStamps:
         data, _ = self.process.communicate()
         if self.process.returncode not in (0, 1):        # 1: a file that went away meanwhile
             return None
-        fields = data.split(b"\0")
-        lines = []
-        for n in range(0, len(fields) - 2, 3):
-            path = fields[n][2:] if fields[n].startswith(b"./") else fields[n]
-            lines.append(path + b"\0" + fields[n + 1] + b"\0" + fields[n + 2])
+        lines = data.split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        if any(line.count(b"\0") != 2 for line in lines):
+            return None                                  # a name with a line break in it: walk instead
+        if self.tops == ["."]:
+            lines = [line[2:] for line in lines]         # "./a/b" -> "a/b"
         return lines
 
     def _walk(self) -> list[bytes]:

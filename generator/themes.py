@@ -59,6 +59,14 @@ class ThemeSet:
         self.paths = paths
         self.filters = filters
         self._cache: dict[tuple[str, str], jinja2.Environment] = {}
+        # Compiled templates kept across builds beside site.yaml (checked against their source):
+        # a build that renders a handful of pages need not compile the theme again.
+        folder = paths.root / ".build-cache" / "jinja"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.bytecode = jinja2.FileSystemBytecodeCache(str(folder))
+        except OSError:
+            self.bytecode = None
 
     def environment(self, column_slug: str | None, theme: str = DEFAULT_THEME) -> jinja2.Environment:
         """The shared environment for `None`, else the column's (its overrides, then `theme`)."""
@@ -82,7 +90,7 @@ class ThemeSet:
         if overrides is not None:
             chain.append(jinja2.FileSystemLoader(overrides))    # also before the folder exists
         chain.append(theme)
-        env = SiteEnvironment(loader=jinja2.ChoiceLoader(chain), autoescape=True,
+        env = SiteEnvironment(loader=jinja2.ChoiceLoader(chain), autoescape=True, bytecode_cache=self.bytecode,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         env.filters.update(self.filters)
         env.own_types = own_types()

@@ -90,6 +90,12 @@ class RecordList:
         note(("c", self._name, self._group, "ids"))
         return (getattr(record, "column", None), getattr(record, "id", None)) in set(self._keys())
 
+    def ids(self) -> list[str]:
+        """The ids of the records, in order, without the records: what a page group that lists
+        one group per record reads (it depends on which records there are, not on their values)."""
+        note(("c", self._name, self._group, "ids"))
+        return [rid for _column, rid in self._keys()]
+
     def __getitem__(self, index):
         if isinstance(index, slice):
             if index.step not in (None, 1):
