@@ -214,12 +214,11 @@ def township_group(site, slug: str, town_slug: str) -> Made:
         for pager in paginate(records, site.config.page_size, url_for)]
     for domain_slug, items in catalogues.items():
         domain = site.domain_of[domain_slug]
-        kept = {i.id for i in items}
         pages.append(PageJob(urls.township_catalogue(slug, town_slug, domain_slug), "township_catalogue.html",
                              slug, f"{town.name}{domain.name}领域公开事项目录", {
                                  "crumbs": crumbs + [(town.name, urls.township(slug, town_slug)), (domain.name, "")],
                                  "town": town, "domain": domain, "items": items,
-                                 "records": [r for r in records if r.item in kept]}))
+                                 "records": records.with_items(i.id for i in items)}))
     return Made(pages=pages)
 
 
@@ -255,7 +254,7 @@ def topic_group(site, slug: str, topic_slug: str) -> Made:
         pages += [PageJob(pager.url_for(pager.number), "subcolumn.html", slug, f"{topic.name} · {sub.name}",
                           {"crumbs": crumbs + [(sub.name, "")], "topic": topic, "sub": sub, "pager": pager})
                   for pager in paginate(records, site.config.page_size, url_for)]
-        children += [("topic-record", slug, r.id) for r in records]
+        children += [("topic-record", slug, rid) for rid in records.ids()]
     return Made(pages=pages, children=children)
 
 

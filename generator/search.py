@@ -17,6 +17,7 @@ digest is kept in the build's state, never in the output.
 from __future__ import annotations
 
 import hashlib
+import os
 import resource
 import shutil
 import subprocess
@@ -94,12 +95,22 @@ def documents_folder(build: Path, column: str, shard: int) -> Path:
     return build / ".search" / f"{column}-{shard:02d}"
 
 
+def kept_documents(state: Path, column: str, shard: int) -> Path:
+    """Where a shard's search documents stay between builds (in the build state, never in output/),
+    so that re-indexing a shard cuts only the documents of the pages that changed."""
+    return state / "search" / f"{column}-{shard:02d}"
+
+
 @dataclass(frozen=True)
 class ShardJob:
     column: str
     shard: int
     pages: list[tuple[str, Path]]     # output path, the file to read it from
     documents: Path | None = None     # the documents written already (a full build)
+    kept: Path | None = None          # where the documents stay after indexing
+    fresh: frozenset = frozenset()    # pages rendered since the kept documents were cut
+    digest: str = ""                  # the shard's digest (shard_digest) once indexed
+    last: str | None = None           # its digest after the last build, which the kept ones match
 
     @property
     def bundle(self) -> str:
@@ -121,15 +132,9 @@ def index_shards(jobs: list[ShardJob], target: Path, scratch: Path) -> tuple[Sea
 
 
 def index_shard(exe: Path, job: ShardJob, target: Path, scratch: Path) -> str:
-    """Write the shard's documents to a scratch folder, run Pagefind over it; "" when it worked."""
-    folder = job.documents or Path(tempfile.mkdtemp(prefix=f"{job.column}-{job.shard:02d}-", dir=scratch))
+    """Bring the shard's documents up to date, run Pagefind over them; "" when it worked."""
+    folder = shard_documents(job, scratch)
     try:
-        for path, source in ([] if job.documents else job.pages):
-            document = search_document(source.read_text(encoding="utf-8"))
-            if document is not None:
-                out = folder / path
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_text(document, encoding="utf-8")
         bundle = target / job.bundle
         shutil.rmtree(bundle, ignore_errors=True)
         command = [str(exe), "--site", str(folder), "--output-path", str(bundle), "--silent"]
@@ -137,9 +142,81 @@ def index_shard(exe: Path, job: ShardJob, target: Path, scratch: Path) -> str:
         if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
             message = (run.stderr or run.stdout).strip().splitlines()
             return f"{job.bundle}: " + (message[-1] if message else f"pagefind exited with {run.returncode}")
+        if job.kept is not None and folder != job.kept:
+            shutil.rmtree(job.kept, ignore_errors=True)
+            job.kept.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(folder, job.kept)
         return ""
     finally:
+        if folder != job.kept:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def shard_documents(job: ShardJob, scratch: Path) -> Path:
+    """The folder Pagefind indexes: the full build's documents, or the kept ones brought up to
+    date, or without a place to keep them a scratch folder. Kept documents are trusted only when
+    their stamp is the shard digest the last build saved (a build cut short after cutting some
+    leaves another stamp); then only pages rendered since and pages new to the shard are cut from
+    the published pages, and documents of pages that left the shard are removed."""
+    if job.documents is not None:
+        stamp_documents(job.documents, job.digest)
+        return job.documents
+    folder = job.kept or Path(tempfile.mkdtemp(prefix=f"{job.column}-{job.shard:02d}-", dir=scratch))
+    trusted = job.last is not None and read_stamp(folder) == job.last
+    if not trusted:
         shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp_documents(folder, "")                          # being changed: trusted by no build
+    present = set(documents_in(folder))
+    members = dict(job.pages)
+    for path in present - members.keys():
+        (folder / path).unlink()
+    for path, source in members.items():
+        if path in job.fresh or path not in present:
+            write_search_document(folder / path, source.read_text(encoding="utf-8"))
+    stamp_documents(folder, job.digest)
+    return folder
+
+
+STAMP = ".shard-digest"
+
+
+def read_stamp(folder: Path) -> str | None:
+    try:
+        return (folder / STAMP).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def stamp_documents(folder: Path, digest: str) -> None:
+    (folder / STAMP).write_text(digest, encoding="ascii")
+
+
+def documents_in(folder: Path) -> list[str]:
+    """The documents under `folder`, as paths relative to it."""
+    found = []
+    for parent, _dirs, files in os.walk(folder):
+        base = Path(parent).relative_to(folder)
+        found += [(base / name).as_posix() for name in files if name.endswith(".html")]
+    return found
+
+
+def write_search_document(target: Path, html: str) -> None:
+    document = search_document(html)
+    if document is None:
+        target.unlink(missing_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(document, encoding="utf-8")
+
+
+def drop_kept_documents(state: Path, shards: list[tuple[str, int]]) -> None:
+    """Remove the kept documents of shards the site no longer has."""
+    root = state / "search"
+    wanted = {kept_documents(state, column, number).name for column, number in shards}
+    for entry in (os.scandir(root) if root.is_dir() else ()):
+        if entry.name not in wanted:
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def bundle_complete(output: Path, column: str, shard: int) -> bool:

@@ -548,9 +548,12 @@ class Build:
                 continue
             sources = [(path, built / path) for path, _doc in pages]
             documents = search.documents_folder(target.folder, column, number) if full else None
-            jobs.append(search.ShardJob(column, number, sources, documents))
+            kept = search.kept_documents(s.state.folder, column, number)
+            fresh = frozenset(path for path, _doc in pages if path in rendered.pages)
+            jobs.append(search.ShardJob(column, number, sources, documents, kept, fresh, wanted[name],
+                                        before.get(name)))
         removed = [urls.search_bundle(*map_shard(n)) for n in before if map_shard(n) not in set(shards)]
-        return SearchPlan(jobs, removed, wanted, shards, started)
+        return SearchPlan(jobs, removed, wanted, shards, started, s.state.folder)
 
     def touched_shards(self, plan: Plan, rendered: Rendered, counts: dict, shards: list) -> set:
         """Shards whose pages may have changed: of pages rendered, removed or added, every shard
@@ -699,8 +702,9 @@ class SearchPlan:
     """The shards to index, and the indexers once started (in threads: the Pagefind processes run
     on their own while the build goes on)."""
 
-    def __init__(self, jobs: list, removed: list[str], wanted: dict, shards: list, started: float):
+    def __init__(self, jobs: list, removed: list[str], wanted: dict, shards: list, started: float, state: Path):
         self.jobs, self.removed, self.wanted, self.shards, self.started = jobs, removed, wanted, shards, started
+        self.state = state
         self._future = None
         self._pool = None
 
@@ -711,6 +715,7 @@ class SearchPlan:
         return self
 
     def _index(self, target: BuildOutput) -> list[str]:
+        search.drop_kept_documents(self.state, self.shards)
         if not self.jobs:
             self.stats = search.SearchStats(0, 0, 0.0, 0.0)
             return []

@@ -380,6 +380,10 @@ class Store:
             found = self._full[key] = self.unpack(RecordRef._make(self.records[key][:14]))
         return found
 
+    def record_item(self, key: Key) -> str | None:
+        """The catalogue item of a record, without unpacking it."""
+        return self.records[key][4]
+
     def records_rows(self) -> list:
         """Every record reference (reads the whole table)."""
         return [ref_of(row[:14]) for row in self.records.values()]

@@ -10,6 +10,7 @@ has a digest:
   ("c", list, group, "ids")         which records a list holds, in order (a record list)
   ("c", list, group, "slice", a, b) which records list[a:b] holds
   ("c", list, group, "at", i)       which record is list[i]
+  ("c", list, group, "items", ids)  which records of the list belong to catalogue items `ids`, in order
   ("c", list, group, "all")         a small list whole: its members and their values
   ("s", column, name)               whether static file `name` is the column's own or the shared one
   ("t", env, template)              a template with everything it extends, includes or imports
@@ -96,6 +97,10 @@ class RecordList:
         note(("c", self._name, self._group, "ids"))
         return [rid for _column, rid in self._keys()]
 
+    def with_items(self, item_ids) -> "ItemRecords":
+        """The records of this list that belong to one of the catalogue items `item_ids`."""
+        return ItemRecords(self._store, self._name, self._group, tuple(sorted(item_ids)))
+
     def __getitem__(self, index):
         if isinstance(index, slice):
             if index.step not in (None, 1):
@@ -139,6 +144,46 @@ class RecordSlice:
 
     def __repr__(self) -> str:
         return f"<{self._name} list slice>"
+
+
+class ItemRecords:
+    """The records of a record list whose item is one of `items`, read only when used: a page of
+    them depends on which records pass, not on the records of the list that do not."""
+
+    __slots__ = ("_store", "_name", "_group", "_items")
+
+    def __init__(self, store: Store, name: str, group, items: tuple):
+        self._store, self._name, self._group, self._items = store, name, group, items
+
+    def _records(self) -> list:
+        note(("c", self._name, self._group, "items", self._items))
+        keys = items_of(self._store, self._name, self._group, self._items)
+        for key in keys:
+            note(("e", "record", key))
+        store = self._store
+        return [store.record(key) for key in keys]
+
+    def __iter__(self):
+        return iter(self._records())
+
+    def __len__(self) -> int:
+        note(("c", self._name, self._group, "items", self._items))
+        return len(items_of(self._store, self._name, self._group, self._items))
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __getitem__(self, index):
+        return self._records()[index]
+
+    def __repr__(self) -> str:
+        return f"<{self._name} list of {len(self._items)} items>"
+
+
+def items_of(store: Store, name: str, group, items: tuple) -> list:
+    """The keys of list `name`[group] whose record's item is in `items`, in list order."""
+    wanted = set(items)
+    return [key for key in store.record_list(name, group) if store.record_item(key) in wanted]
 
 
 class SmallList:
@@ -447,7 +492,8 @@ def list_digest(store: Store, name: str, group, op: str, args: tuple) -> bytes:
         keys = store.record_list(name, group)
         value = {"len": lambda: len(keys), "ids": lambda: keys,
                  "slice": lambda: keys[args[0]:args[1]],
-                 "at": lambda: keys[args[0]] if -len(keys) <= args[0] < len(keys) else None}[op]()
+                 "at": lambda: keys[args[0]] if -len(keys) <= args[0] < len(keys) else None,
+                 "items": lambda: items_of(store, name, group, args[0])}[op]()
     elif name == "catalogue-domains":
         members = store.small_list(name, group)
         value = len(members) if op == "len" else members

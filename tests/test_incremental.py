@@ -21,6 +21,7 @@ from edits import random_edits, replace, write_record
 from generator.errors import BuildError
 from generator.paths import ProjectPaths
 from generator.pipeline import BuildOptions, build
+from generator.search import search_document
 from generator.state import state_folder
 
 # Pagefind writes its filter files and entry manifest in a different order on every run, even
@@ -112,6 +113,45 @@ def test_added_and_deleted_records_match_a_clean_build(built, tmp_path):
     result, _ = run(root, output)
     assert not (output / "west/info/added-2026-11.html").exists()     # deleted source, deleted page
     assert result.rendered > 0
+    assert_same_as_clean(root, output, tmp_path)
+
+
+def kept_documents(output: Path) -> dict[str, Path]:
+    """Output path -> the search document the build state keeps for it."""
+    found = {}
+    for shard in (state_folder(output) / "search").iterdir():
+        found.update({p.relative_to(shard).as_posix(): p for p in shard.rglob("*.html")})
+    return found
+
+
+def test_kept_search_documents_follow_edits_additions_and_deletions(built, tmp_path):
+    root, output = built
+    assert set(kept_documents(output)) == {p for p in tree(output) if p.endswith(".html") and
+                                           search_document((output / p).read_text(encoding="utf-8"))}
+    replace(root / "content/east/records/jiuzhu/dibao-2026-q3.md", "第三季度城乡低保对象公示", "第三季度城乡低保对象公示（更正）")
+    new = write_record(root, "west", "added-2026-11", "dibao-zhinan", 21, random.Random(1))
+    run(root, output)
+    kept = kept_documents(output)
+    assert "（更正）" in kept["east/info/dibao-2026-q3.html"].read_text(encoding="utf-8")
+    assert "west/info/added-2026-11.html" in kept
+    new.unlink()
+    run(root, output)
+    assert "west/info/added-2026-11.html" not in kept_documents(output)
+    assert_same_as_clean(root, output, tmp_path)
+
+
+def test_kept_documents_a_cut_short_build_left_are_cut_again(built, tmp_path):
+    root, output = built
+    kept = kept_documents(output)
+    edited = kept["east/info/dibao-2026-q3.html"]
+    shard = next(p for p in edited.parents if p.parent.name == "search")
+    name = next(n for n, p in kept.items() if shard in p.parents and p != edited)      # a page left as it is
+    kept[name].write_text(kept[name].read_text(encoding="utf-8").replace("</main>", "<p>不该检索到的文字</p></main>"),
+                          encoding="utf-8")
+    (shard / ".shard-digest").write_text("a build cut short", encoding="ascii")
+    replace(root / "content/east/records/jiuzhu/dibao-2026-q3.md", "第三季度城乡低保对象公示", "第三季度城乡低保对象公示（更正）")
+    run(root, output)
+    assert "不该检索到的文字" not in kept_documents(output)[name].read_text(encoding="utf-8")
     assert_same_as_clean(root, output, tmp_path)
 
 
@@ -235,8 +275,14 @@ def test_two_clean_builds_in_different_folders_are_identical(site_copy, tmp_path
     run(site_copy, tmp_path / "a" / "output", clean=True)
     run(other, tmp_path / "b" / "output", clean=True)
     assert differences(tmp_path / "a" / "output", tmp_path / "b" / "output") == []
-    state = {p.name: p.read_bytes() for p in state_folder(tmp_path / "a" / "output").iterdir() if p.name != "lock"}
+    folders = [state_folder(tmp_path / side / "output") for side in "ab"]
+    state = {p.relative_to(folders[0]).as_posix(): p.read_bytes() for p in folders[0].rglob("*")
+             if p.is_file() and p.name != "lock"}
+    assert any(name.startswith("search/") for name in state)                   # kept search documents
     assert all(str(tmp_path).encode() not in data for data in state.values())   # no folder in the state
+    assert {name: data for name, data in state.items() if name.startswith("search/")} == \
+        {p.relative_to(folders[1]).as_posix(): p.read_bytes() for p in (folders[1] / "search").rglob("*")
+         if p.is_file()}
 
 
 def damage_state(output: Path, how: str) -> None:
@@ -265,14 +311,19 @@ def test_a_broken_or_foreign_state_is_discarded_with_a_notice(built, how, tmp_pa
 def test_failed_build_keeps_output_and_state(built):
     root, output = built
     folder = state_folder(output)
-    state_before = {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "lock"}
+    state_before = state_files(folder)
     assert "state.sqlite" in state_before
     page_before = (output / "east/index.html").read_bytes()
     (root / "content/east/records/jiuzhu.yaml").write_text("records: [\n", encoding="utf-8")
     with pytest.raises(BuildError):
         run(root, output)
-    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "lock"} == state_before
+    assert state_files(folder) == state_before
     assert (output / "east/index.html").read_bytes() == page_before
+
+
+def state_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and p.name != "lock"}
 
 
 def test_a_template_that_reads_where_a_value_came_from_fails_with_file_and_line(built):

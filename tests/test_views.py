@@ -75,6 +75,24 @@ def test_a_new_newest_record_shifts_the_slices_and_the_length(store):
     assert ("column-records", "east") in change.lists and ("item-records", ("east", "a")) in change.lists
 
 
+def test_records_of_some_items_depend_on_which_pass_not_on_the_others(store):
+    entities = [record(f"r{n}", n, item="a" if n % 2 else "b") for n in range(1, 8)]
+    put(store, "content/east/records/r.yaml", entities)
+    with reading() as reads:
+        ids = [r.id for r in SiteView(store).column("east").records.with_items({"b"})]
+    assert ids == ["r6", "r4", "r2"]
+    facet = ("c", "column-records", "east", "items", ("b",))
+    assert facet in reads and ("c", "column-records", "east", "ids") not in reads
+    assert {f for f in reads if f[0] == "e"} == {("e", "record", ("east", f"r{n}")) for n in (6, 4, 2)}
+    before = facet_digest(store, facet)
+    entities[0] = record("r1", 1, item="a", title="改过")              # a record that does not pass
+    put(store, "content/east/records/r.yaml", entities)
+    assert facet_digest(store, facet) == before
+    entities[0] = record("r1", 1, item="b")                            # now it passes
+    put(store, "content/east/records/r.yaml", entities)
+    assert facet_digest(store, facet) != before
+
+
 def test_lists_stay_in_order_as_files_come_and_go(store):
     put(store, "content/east/records/new.md", [record("r0", 4, path="content/east/records/new.md")])  # by date, then id
     assert [k[1] for k in store.record_list("column-records", "east")] == ["r7", "r6", "r5", "r4", "r0", "r3", "r2",
