@@ -43,9 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     cold = timed_build(folder, output, ["--clean"])
     size = folder_size(output)
     records = sorted((folder / "content").glob("*/records/*/*.md"))
-    rebuilds = []
-    for n in range(args.edits):
-        edited = edit_one_record(records[n * len(records) // args.edits])
+    rebuilds, edits = [], max(1, args.edits)
+    for n in range(edits):
+        edited = edit_one_record(records[n * len(records) // edits])
         rebuilds.append((edited, timed_build(folder, output, [])))
     unchanged = timed_build(folder, output, [])
     report(args.records, cold, rebuilds, size)
@@ -240,6 +240,11 @@ def report(records: int, cold: Build, rebuilds: list[tuple[Path, Build]], size: 
     print(f"cold build:           {cold.seconds:.1f} s, {pages / cold.seconds:.0f} pages/s "
           f"(search indexing {indexing} s of it)")
     print(f"peak memory:          {cold.peak_bytes / 2**30:.2f} GB (all processes of the cold build)")
+    first_edit, first = rebuilds[0]
+    rendered, reindexed = first.figure(r"pages: (\d+) rendered"), first.figure(r"indexed (\d+) shards")
+    print(f"incremental build:    {first.seconds:.1f} s after editing {first_edit.name} "
+          f"({rendered} pages rendered, {reindexed} search shard(s) indexed again), "
+          f"peak {first.peak_bytes / 2**30:.2f} GB")
     for edited, build in rebuilds:
         rendered, reindexed = build.figure(r"pages: (\d+) rendered"), build.figure(r"indexed (\d+) shards")
         print(f"one-record rebuild:   {build.seconds:.1f} s after editing the title of {edited.name} "
