@@ -1,23 +1,22 @@
 """QR codes of page addresses (一码获取), as inline SVG, with an on-disk cache across builds.
 
 Encoding is done by zxing-cpp (about 0.4 ms a code). Every address's SVG path is kept in
-`.build-cache/qr/` (outside output/), sharded by a hash of the address, so an address is encoded
-once and later builds only read it back. A shard that cannot be read is discarded and rebuilt;
-an entry that does not look like one of ours is ignored and encoded again.
+`.build-cache/qr/codes.sqlite` (outside output/), so an address is encoded once and later builds
+only read it back. A cache that cannot be read is discarded and rebuilt; an entry that does not
+look like one of ours is ignored and encoded again.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
-import tempfile
+import sqlite3
+import zlib
 from pathlib import Path
 
 from markupsafe import Markup, escape
 
-CACHE_VERSION = 2
-SHARDS = 256
+CACHE_VERSION = 3
+CACHE_FILE = "codes.sqlite"
 PATH_DATA = re.compile(r"[MmHhVvZz0-9 .-]+")
 DARK_RUN = re.compile(rb"\x00+")
 
@@ -56,15 +55,20 @@ def svg(size: int, path: str, label: str) -> Markup:
 
 
 class QrCodes:
-    """Address → inline SVG, each address encoded at most once across builds."""
+    """Address → inline SVG, each address encoded at most once across builds.
+
+    The codes are rows of an SQLite file, looked up one address at a time: a render worker holds
+    only the codes of the pages it renders, never the whole cache (at 100,000 pages that is half a
+    gigabyte of path data). Each process opens its own connection (a connection never crosses a
+    fork); only the building process writes."""
 
     def __init__(self, cache_folder: Path | None):
         self.folder = cache_folder
-        self.shards: dict[str, dict] = {}
-        self.dirty: set[str] = set()
-        self.used: dict[str, set[str]] = {}
+        self.used: set[str] = set()
         self.new_codes: dict[str, list] = {}     # encoded in this process during this build
         self._recent: set[str] = set()           # used since the last take_used()
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
         self.encoded = 0
         self.reused = 0
 
@@ -73,87 +77,129 @@ class QrCodes:
         return svg(size, path, label or f"本页二维码：{url}")
 
     def code(self, url: str) -> tuple[int, str]:
-        name = shard_name(url)
-        shard = self._shard(name)
-        self.used.setdefault(name, set()).add(url)
+        self.used.add(url)
         self._recent.add(url)
-        entry = shard.get(url)
+        entry = self.new_codes.get(url) or self._cached(url)
         if valid_entry(entry):
-            self.reused += 1
+            if url not in self.new_codes:
+                self.reused += 1
             return entry[0], entry[1]
         size, path = encode(url)
-        shard[url] = [size, path]
         self.new_codes[url] = [size, path]
-        self.dirty.add(name)
         self.encoded += 1
         return size, path
 
     def keep(self, url: str) -> None:
         """An address whose page was carried over unchanged: keep its code in the cache."""
-        self.used.setdefault(shard_name(url), set()).add(url)
+        self.used.add(url)
 
     def take_used(self) -> set[str]:
         """The addresses used since the last call (a render worker reports them to the parent)."""
         used, self._recent = self._recent, set()
         return used
 
-    def merge(self, codes: dict[str, list], used: set[str]) -> None:
-        """Take in what render workers encoded and used, so that save() keeps it."""
-        for url, entry in codes.items():
-            name = shard_name(url)
-            if url not in self._shard(name):
-                self._shard(name)[url] = entry
-                self.dirty.add(name)
-                self.encoded += 1
-        for url in used:
-            self.used.setdefault(shard_name(url), set()).add(url)
-        self.reused = len(set().union(*self.used.values())) - self.encoded if self.used else 0
-
-    def _shard(self, name: str) -> dict:
-        if name not in self.shards:
-            self.shards[name] = read_shard(self.folder / f"{name}.json") if self.folder else {}
-        return self.shards[name]
+    def flush(self) -> None:
+        """Write the codes encoded so far to the cache (every rendering process does, after each
+        slice of pages, so that no process holds thousands of them)."""
+        db = self._connection()
+        if db is None or not self.new_codes:
+            return
+        try:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO codes VALUES (?, ?, ?)",
+                               sorted((url, size, pack(path)) for url, (size, path) in self.new_codes.items()))
+        except sqlite3.DatabaseError:
+            self._discard()
+            return
+        self.new_codes = {}
 
     def save(self, prune: bool = True) -> None:
-        """Write back the shards that changed. `prune` (a build that rendered every page) keeps
-        only the addresses this build used; otherwise every address is kept."""
-        if not self.folder:
+        """Write the new codes. `prune` (a build that rendered every page) keeps only the addresses
+        this build used; otherwise every address is kept."""
+        self.flush()
+        db = self._connection()
+        if db is None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for name, shard in self.shards.items():
-            used = self.used.get(name, set()) if prune else set(shard)
-            if name not in self.dirty and used == shard.keys():
-                continue
-            kept = {url: shard[url] for url in sorted(used) if url in shard}
-            write_atomically(self.folder / f"{name}.json",
-                             json.dumps({"version": CACHE_VERSION, "codes": kept}, ensure_ascii=False))
+        try:
+            with db:
+                if prune:
+                    db.execute("CREATE TEMP TABLE IF NOT EXISTS used (url TEXT PRIMARY KEY) WITHOUT ROWID")
+                    db.execute("DELETE FROM used")
+                    db.executemany("INSERT INTO used VALUES (?)", ((url,) for url in sorted(self.used)))
+                    db.execute("DELETE FROM codes WHERE url NOT IN (SELECT url FROM used)")
+                    db.execute("DROP TABLE used")
+        except sqlite3.DatabaseError:
+            self._discard()
+            return
+        for old in self.folder.glob("*.json"):       # the cache format before this one
+            old.unlink(missing_ok=True)
+
+    # --- the file ---------------------------------------------------------------------------------
+
+    def _cached(self, url: str):
+        db = self._connection()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT size, path FROM codes WHERE url = ?", (url,)).fetchone()
+        except sqlite3.DatabaseError:
+            self._discard()
+            return None
+        return [row[0], unpack(row[1])] if row else None
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self.folder is None:
+            return None
+        if self._db is None or self._pid != os.getpid():
+            if self._db is not None:
+                self._inherited = self._db         # a parent's connection: never used nor closed here
+            self._db, self._pid = self._open(), os.getpid()
+        return self._db
+
+    def _open(self) -> sqlite3.Connection | None:
+        file = self.folder / CACHE_FILE
+        for _attempt in range(2):
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(file, timeout=60)
+                db.execute("PRAGMA journal_mode = WAL")          # workers read while others write
+                if db.execute("PRAGMA user_version").fetchone()[0] != CACHE_VERSION:
+                    db.execute("DROP TABLE IF EXISTS codes")
+                    db.execute("PRAGMA user_version = %d" % CACHE_VERSION)
+                db.execute("CREATE TABLE IF NOT EXISTS codes (url TEXT PRIMARY KEY, size INTEGER, path BLOB) "
+                           "WITHOUT ROWID")
+                return db
+            except sqlite3.DatabaseError:       # not a database, or cut short: start afresh
+                for suffix in ("", "-wal", "-shm"):
+                    (self.folder / (CACHE_FILE + suffix)).unlink(missing_ok=True)
+            except OSError:
+                return None
+        return None
+
+    def close(self) -> None:
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None
+
+    def _discard(self) -> None:
+        """A cache that cannot be read is thrown away; the codes are made again."""
+        self.close()
+        if self.folder is not None:
+            for suffix in ("", "-wal", "-shm"):
+                (self.folder / (CACHE_FILE + suffix)).unlink(missing_ok=True)
 
 
-def shard_name(url: str) -> str:
-    return f"{int(hashlib.blake2b(url.encode(), digest_size=2).hexdigest(), 16) % SHARDS:02x}"
+def pack(path: str) -> bytes:
+    return zlib.compress(path.encode("ascii"), 6)
+
+
+def unpack(data) -> str | None:
+    try:
+        return zlib.decompress(data).decode("ascii")
+    except (zlib.error, TypeError, UnicodeDecodeError):
+        return None
 
 
 def valid_entry(entry) -> bool:
     return (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], int) and 21 <= entry[0] <= 200
             and isinstance(entry[1], str) and PATH_DATA.fullmatch(entry[1]) is not None)
-
-
-def read_shard(file: Path) -> dict:
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}          # missing or corrupt: start the shard afresh
-    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or not isinstance(data.get("codes"), dict):
-        return {}
-    return data["codes"]
-
-
-def write_atomically(target: Path, text: str) -> None:
-    handle, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

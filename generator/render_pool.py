@@ -8,7 +8,8 @@ which runs no server. Elsewhere the pages are rendered in the calling process.
 Each worker renders a slice of the jobs and writes the pages straight into the build's folder (the
 parent has already claimed every path and made every folder). It sends back, per page, what the
 graph keeps: the facets the page read, the written file's size and time, and the digests of its
-bytes and of its search document; plus errors and the QR codes it had to encode.
+bytes and of its search document; plus errors, and how many QR codes it had to encode (it writes
+them to the QR cache itself). The parent renders slices too, beside one worker fewer than cores.
 """
 from __future__ import annotations
 
@@ -43,13 +44,13 @@ class PageResult:
 class Rendered:
     pages: dict[str, PageResult] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
-    qr_codes: dict[str, list] = field(default_factory=dict)        # newly encoded: url -> [size, path]
+    qr_encoded: int = 0                                             # codes that were not in the cache
     qr_used: set[str] = field(default_factory=set)
 
     def add(self, other: "Rendered") -> None:
         self.pages.update(other.pages)
         self.errors.extend(e for e in other.errors if e not in self.errors)
-        self.qr_codes.update(other.qr_codes)
+        self.qr_encoded += other.qr_encoded
         self.qr_used |= other.qr_used
 
 
@@ -90,27 +91,42 @@ def render_in_process(count: int, progress: Progress) -> Rendered:
 
 
 def render_in_workers(count: int, workers: int, progress: Progress) -> Rendered:
+    """Render with `workers` processes: this one and `workers - 1` forked ones. The parent renders
+    too because a forked worker's memory grows into a copy of every parent object it touches
+    (reference counts are writes): one worker fewer is one copy of the site fewer. Slices are
+    taken in order as processes come free and their results added in order."""
     result = Rendered()
     slices = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for (start, end), part in zip(slices, pool.imap(render_slice_star, slices)):
-            result.add(part)
-            progress.advance(end - start)
-            if len(result.errors) >= MAX_ERRORS:
-                pool.terminate()
-                break
+    parts: dict[int, Rendered] = {}
+    pending: dict = {}
+    taken = added = 0
+    with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+        while added < len(slices) and len(result.errors) < MAX_ERRORS:
+            while taken < len(slices) and len(pending) < 2 * (workers - 1):
+                pending[taken] = pool.apply_async(render_slice, slices[taken])
+                taken += 1
+            for index in [i for i, waiting in pending.items() if waiting.ready()]:
+                parts[index] = pending.pop(index).get()
+            if taken < len(slices):
+                parts[taken] = render_slice(*slices[taken])
+                taken += 1
+            elif pending:
+                index = min(pending)
+                parts[index] = pending.pop(index).get()
+            while added in parts:
+                result.add(parts.pop(added))
+                progress.advance(slices[added][1] - slices[added][0])
+                added += 1
+        if added < len(slices):
+            pool.terminate()
     return result
-
-
-def render_slice_star(bounds: tuple[int, int]) -> Rendered:
-    return render_slice(*bounds)
 
 
 def render_slice(start: int, end: int) -> Rendered:
     renderer, jobs, folder, root, shards = _shared
     errors = ErrorList(root=root)
     qr = renderer.qr
-    encoded_before = set(qr.new_codes)
+    encoded_before = qr.encoded
     result = Rendered()
     interned: dict[tuple, tuple] = {}           # one object per facet: pickled once per slice
     for job in jobs[start:end]:
@@ -129,7 +145,8 @@ def render_slice(start: int, end: int) -> Rendered:
                                             stat.st_size, stat.st_mtime_ns,
                                             hashlib.blake2b(data, digest_size=16).digest(), doc)
     result.errors = errors.errors
-    result.qr_codes = {url: qr.new_codes[url] for url in qr.new_codes.keys() - encoded_before}
+    result.qr_encoded = qr.encoded - encoded_before
+    qr.flush()
     result.qr_used = qr.take_used()
     return result
 

@@ -489,9 +489,10 @@ class Build:
         for error in rendered.errors:
             self.errors.add(error.path, error.line, error.message, error.expected)
         self.errors.raise_if_any("render")
-        s.qr.merge(rendered.qr_codes, rendered.qr_used)
+        s.qr.used |= rendered.qr_used
         s.qr.save(prune=s.graph.empty)
-        s.log(f"pages: {len(rendered.pages)} rendered; qr: {s.qr.encoded} codes encoded, {s.qr.reused} from the cache")
+        s.log(f"pages: {len(rendered.pages)} rendered; qr: {rendered.qr_encoded} codes encoded, "
+              f"{len(rendered.qr_used) - rendered.qr_encoded} from the cache")
         return rendered
 
     def copy_assets(self, tree, target: BuildOutput, full: bool) -> dict:

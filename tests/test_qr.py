@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ import zxingcpp
 from PIL import Image, ImageDraw
 
 from conftest import build_into, soup
-from generator.qr import QrCodes, shard_name
+from generator.qr import QrCodes
 from site_checks import html_pages
 
 CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)"')
@@ -167,16 +167,40 @@ def test_corrupt_cache_entries_are_discarded(tmp_path):
     good = cache.svg(url)
     cache.svg(other)
     cache.save()
-    (tmp_path / f"{shard_name(url)}.json").write_text("{not json", encoding="utf-8")
-    shard = tmp_path / f"{shard_name(other)}.json"
-    data = json.loads(shard.read_text(encoding="utf-8"))
-    data["codes"][other] = [25, "<script>alert(1)</script>"]
-    shard.write_text(json.dumps(data), encoding="utf-8")
+    with sqlite3.connect(tmp_path / "codes.sqlite") as db:
+        db.execute("UPDATE codes SET path = ? WHERE url = ?", ("<script>alert(1)</script>", other))
     again = QrCodes(tmp_path)
-    assert again.svg(url) == good
-    assert "script" not in again.svg(other) and again.encoded == 2
+    assert again.svg(url) == good and again.encoded == 0
+    assert "script" not in again.svg(other) and again.encoded == 1
     again.save()
     assert QrCodes(tmp_path).svg(other) == again.svg(other)
+
+
+def test_a_cache_that_is_not_a_database_is_made_again(tmp_path):
+    url = "https://www.example.gov.cn/gk/a.html"
+    cache = QrCodes(tmp_path)
+    good = cache.svg(url)
+    cache.save()
+    cache.close()
+    (tmp_path / "codes.sqlite").write_bytes(b"not a database" * 500)
+    again = QrCodes(tmp_path)
+    assert again.svg(url) == good and again.encoded == 1
+    again.save()
+    third = QrCodes(tmp_path)
+    assert third.svg(url) == good and third.encoded == 0
+
+
+def test_a_build_that_renders_every_page_keeps_only_the_codes_it_used(tmp_path):
+    urls = [f"https://www.example.gov.cn/gk/{n}.html" for n in range(5)]
+    cache = QrCodes(tmp_path)
+    for u in urls:
+        cache.svg(u)
+    cache.save()
+    again = QrCodes(tmp_path)
+    again.svg(urls[0])
+    again.save(prune=True)
+    with sqlite3.connect(tmp_path / "codes.sqlite") as db:
+        assert [row[0] for row in db.execute("SELECT url FROM codes")] == [urls[0]]
 
 
 def test_build_reuses_the_cache(site_copy, tmp_path):
