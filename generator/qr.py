@@ -108,6 +108,8 @@ class QrCodes:
             with db:
                 db.executemany("INSERT OR REPLACE INTO codes VALUES (?, ?, ?)",
                                sorted((url, size, pack(path)) for url, (size, path) in self.new_codes.items()))
+        except sqlite3.OperationalError:
+            return None
         except sqlite3.DatabaseError:
             self._discard()
             return
@@ -128,6 +130,8 @@ class QrCodes:
                     db.executemany("INSERT INTO used VALUES (?)", ((url,) for url in sorted(self.used)))
                     db.execute("DELETE FROM codes WHERE url NOT IN (SELECT url FROM used)")
                     db.execute("DROP TABLE used")
+        except sqlite3.OperationalError:
+            return None
         except sqlite3.DatabaseError:
             self._discard()
             return
@@ -142,6 +146,8 @@ class QrCodes:
             return None
         try:
             row = db.execute("SELECT size, path FROM codes WHERE url = ?", (url,)).fetchone()
+        except sqlite3.OperationalError:
+            return None
         except sqlite3.DatabaseError:
             self._discard()
             return None
@@ -159,17 +165,23 @@ class QrCodes:
     def _open(self) -> sqlite3.Connection | None:
         file = self.folder / CACHE_FILE
         for _attempt in range(2):
+            db = None
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(file, timeout=60)
                 db.execute("PRAGMA journal_mode = WAL")          # workers read while others write
                 if db.execute("PRAGMA user_version").fetchone()[0] != CACHE_VERSION:
-                    db.execute("DROP TABLE IF EXISTS codes")
+                    if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                        raise sqlite3.DatabaseError("a cache of another version")   # start afresh
                     db.execute("PRAGMA user_version = %d" % CACHE_VERSION)
                 db.execute("CREATE TABLE IF NOT EXISTS codes (url TEXT PRIMARY KEY, size INTEGER, path BLOB) "
                            "WITHOUT ROWID")
                 return db
-            except sqlite3.DatabaseError:       # not a database, or cut short: start afresh
+            except sqlite3.OperationalError:    # busy or unwritable: build without the cache
+                db_close(db)
+                return None
+            except sqlite3.DatabaseError:       # not a database, cut short, or another version
+                db_close(db)
                 for suffix in ("", "-wal", "-shm"):
                     (self.folder / (CACHE_FILE + suffix)).unlink(missing_ok=True)
             except OSError:
@@ -187,6 +199,11 @@ class QrCodes:
         if self.folder is not None:
             for suffix in ("", "-wal", "-shm"):
                 (self.folder / (CACHE_FILE + suffix)).unlink(missing_ok=True)
+
+
+def db_close(db) -> None:
+    if db is not None:
+        db.close()
 
 
 def pack(path: str) -> bytes:

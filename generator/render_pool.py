@@ -45,12 +45,14 @@ class Rendered:
     pages: dict[str, PageResult] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
     qr_encoded: int = 0                                             # codes that were not in the cache
+    qr_reused: int = 0                                              # codes read from the cache
     qr_used: set[str] = field(default_factory=set)
 
     def add(self, other: "Rendered") -> None:
         self.pages.update(other.pages)
         self.errors.extend(e for e in other.errors if e not in self.errors)
         self.qr_encoded += other.qr_encoded
+        self.qr_reused += other.qr_reused
         self.qr_used |= other.qr_used
 
 
@@ -126,7 +128,7 @@ def render_slice(start: int, end: int) -> Rendered:
     renderer, jobs, folder, root, shards = _shared
     errors = ErrorList(root=root)
     qr = renderer.qr
-    encoded_before = qr.encoded
+    encoded_before, reused_before = qr.encoded, qr.reused
     result = Rendered()
     interned: dict[tuple, tuple] = {}           # one object per facet: pickled once per slice
     for job in jobs[start:end]:
@@ -146,6 +148,7 @@ def render_slice(start: int, end: int) -> Rendered:
                                             hashlib.blake2b(data, digest_size=16).digest(), doc)
     result.errors = errors.errors
     result.qr_encoded = qr.encoded - encoded_before
+    result.qr_reused = qr.reused - reused_before
     qr.flush()
     result.qr_used = qr.take_used()
     return result

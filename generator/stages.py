@@ -492,7 +492,7 @@ class Build:
         s.qr.used |= rendered.qr_used
         s.qr.save(prune=s.graph.empty)
         s.log(f"pages: {len(rendered.pages)} rendered; qr: {rendered.qr_encoded} codes encoded, "
-              f"{len(rendered.qr_used) - rendered.qr_encoded} from the cache")
+              f"{rendered.qr_reused} from the cache")
         return rendered
 
     def copy_assets(self, tree, target: BuildOutput, full: bool) -> dict:

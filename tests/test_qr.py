@@ -238,3 +238,15 @@ def test_printed_poster_codes_scan(page, default_site_url):
         shot = codes.nth(n).screenshot()
         assert decode(Image.open(io.BytesIO(shot))) == urls[n]
     assert page.locator(".page-qr").is_hidden() and page.locator(".site-footer").is_hidden()
+
+
+def test_a_cache_of_another_version_is_started_afresh(tmp_path):
+    with sqlite3.connect(tmp_path / "codes.sqlite") as db:
+        db.execute("CREATE TABLE codes (url TEXT PRIMARY KEY, size INTEGER, path TEXT)")
+        db.execute("INSERT INTO codes VALUES ('https://www.example.gov.cn/gk/a.html', 25, 'M0 0h1v1h-1z')")
+        db.execute("PRAGMA user_version = 1")
+    cache = QrCodes(tmp_path)
+    cache.svg("https://www.example.gov.cn/gk/a.html")
+    assert cache.encoded == 1
+    cache.save()
+    assert QrCodes(tmp_path).svg("https://www.example.gov.cn/gk/a.html") == cache.svg("https://www.example.gov.cn/gk/a.html")
