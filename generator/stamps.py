@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 FIND = shutil.which("find")
@@ -61,11 +62,17 @@ class FileStamps:
         if opaque:
             command += ["(", "-type", "d", "-name", opaque, "-prune", "-printf", "%p/\\0d\\0d\\n", ")", "-o"]
         command += ["!", "-type", "d", "-printf", "%p\\0%s\\0%T@\\n"]
+        # Into an unnamed file, not a pipe: nothing reads a pipe until the listing is wanted, and
+        # find would stop at the pipe's 64 KB while the build loads its state.
+        out = tempfile.TemporaryFile()
         try:
-            process = subprocess.Popen(command, cwd=base, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            process = subprocess.Popen(command, cwd=base, stdout=out, stderr=subprocess.DEVNULL)
         except OSError:
-            process = None
-        return cls(base, present, follow_links, opaque, process)
+            out.close()
+            return cls(base, present, follow_links, opaque, None)
+        found = cls(base, present, follow_links, opaque, process)
+        found.out = out
+        return found
 
     def lines(self) -> list[bytes]:
         """The sorted listing lines."""
@@ -75,7 +82,10 @@ class FileStamps:
         return self._lines
 
     def _from_find(self) -> list[bytes] | None:
-        data, _ = self.process.communicate()
+        self.process.wait()
+        with self.out:
+            self.out.seek(0)
+            data = self.out.read()
         if self.process.returncode not in (0, 1):        # 1: a file that went away meanwhile
             return None
         lines = data.split(b"\n")

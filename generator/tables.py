@@ -9,10 +9,16 @@ are text (a tuple key as its repr, which is the same in every process).
 from __future__ import annotations
 
 import marshal
+import os
 import sqlite3
 from typing import Callable, Iterator
 
 MISSING = object()
+_opened_here: dict[tuple[int, str], sqlite3.Connection] = {}     # (pid, file) -> a forked child's own
+
+
+def database_file(db: sqlite3.Connection | None) -> str | None:
+    return db.execute("PRAGMA database_list").fetchone()[2] if db is not None else None
 
 
 def tuple_key(key) -> str:
@@ -20,6 +26,11 @@ def tuple_key(key) -> str:
 
 
 class Table:
+    """A dictionary read from table `name` of the state database.
+
+    A connection must not cross a fork (SQLite's rule): a render worker forked from the building
+    process reads through a read-only connection of its own to the same file."""
+
     def __init__(self, name: str, db: sqlite3.Connection | None = None,
                  key_text: Callable = str, key_of_text: Callable | None = None):
         self.name = name
@@ -31,6 +42,22 @@ class Table:
         self.deleted: set = set()
         self.complete = db is None
 
+    @property
+    def db(self) -> sqlite3.Connection | None:
+        return self._db
+
+    @db.setter
+    def db(self, db: sqlite3.Connection | None) -> None:
+        self._db, self._pid, self._file = db, os.getpid(), database_file(db)
+
+    def _reader(self) -> sqlite3.Connection:
+        if os.getpid() == self._pid:
+            return self._db
+        key = (os.getpid(), self._file)
+        if key not in _opened_here:
+            _opened_here[key] = sqlite3.connect(f"file:{self._file}?mode=ro", uri=True)
+        return _opened_here[key]
+
     # --- reading ----------------------------------------------------------------------------
 
     def get(self, key, default=None):
@@ -39,7 +66,7 @@ class Table:
             return found
         if self.complete or key in self.deleted:
             return default
-        row = self.db.execute(f"SELECT value FROM {self.name} WHERE key = ?", (self.key_text(key),)).fetchone()
+        row = self._reader().execute(f"SELECT value FROM {self.name} WHERE key = ?", (self.key_text(key),)).fetchone()
         if row is None:
             return default
         value = self.cache[key] = marshal.loads(row[0])
@@ -53,7 +80,7 @@ class Table:
                 part = wanted[start:start + 900]
                 texts = {self.key_text(k): k for k in part}
                 marks = ",".join("?" * len(texts))
-                for text, value in self.db.execute(f"SELECT key, value FROM {self.name} WHERE key IN ({marks})",
+                for text, value in self._reader().execute(f"SELECT key, value FROM {self.name} WHERE key IN ({marks})",
                                                    list(texts)):
                     self.cache[texts[text]] = marshal.loads(value)
         return {k: self.cache[k] for k in keys if k in self.cache}
@@ -70,7 +97,7 @@ class Table:
     def load_all(self) -> None:
         if self.complete:
             return
-        for text, value in self.db.execute(f"SELECT key, value FROM {self.name}"):
+        for text, value in self._reader().execute(f"SELECT key, value FROM {self.name}"):
             key = self.key_of_text(text)
             if key not in self.cache and key not in self.deleted:
                 self.cache[key] = marshal.loads(value)

@@ -139,3 +139,26 @@ def test_the_command_line_says_when_another_build_holds_the_output(site_copy):
     run.communicate(timeout=120)
     assert "another build of this output is running" in first
     assert run.returncode == 0
+
+
+def test_a_forked_child_reads_the_state_through_a_connection_of_its_own(tmp_path):
+    import os
+    import sqlite3
+    from generator import tables
+    db = sqlite3.connect(tmp_path / "state.sqlite", isolation_level=None)
+    first = tables.Table("things")
+    first["a"] = (1, "一")
+    first.save(db)
+    table = tables.Table("things", db)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                               # the child: a render worker
+        try:
+            value = table["a"]
+            own = [c for (p, _f), c in tables._opened_here.items() if p == os.getpid()]
+            os.write(write, repr((value, len(own) == 1 and own[0] is not db)).encode())
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 1000).decode() == repr(((1, "一"), True))
+    assert table["a"] == (1, "一") and not [p for p, _f in tables._opened_here if p == os.getpid()]
