@@ -52,6 +52,54 @@ class SiteEnvironment(SandboxedEnvironment):
                             "(pages show content values, never where they were read from)")
 
 
+class PortableBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache of compiled templates, with no folder of this machine in it: entries are
+    keyed by the template's name and its path inside the project (or the themes folder), and the
+    compiled code names that path, put back to the real one when it is loaded. A project moved or
+    copied elsewhere keeps its cache."""
+
+    def __init__(self, directory: Path, bases: dict[Path, str]):
+        super().__init__(str(directory))
+        self.bases = [(str(base.resolve()) + os.sep, label) for base, label in bases.items()]
+
+    def portable(self, filename: str | None) -> str | None:
+        if filename is None:
+            return None
+        real = os.path.realpath(filename)
+        for base, label in self.bases:
+            if real.startswith(base):
+                return "/".join(part for part in (label, real[len(base):].replace(os.sep, "/")) if part)
+        return None
+
+    def get_bucket(self, environment, name, filename, source) -> jinja2.bccache.Bucket:
+        portable = self.portable(filename)
+        bucket = jinja2.bccache.Bucket(environment, self.get_cache_key(name, portable or filename),
+                                       self.get_source_checksum(source))
+        bucket.names = (portable, filename)
+        if portable is not None:
+            self.load_bytecode(bucket)
+            if bucket.code is not None:
+                bucket.code = renamed(bucket.code, portable, filename)
+        return bucket
+
+    def set_bucket(self, bucket) -> None:
+        portable, filename = getattr(bucket, "names", (None, None))
+        if portable is None:
+            return                                   # a template outside the project: not kept
+        code = bucket.code
+        bucket.code = renamed(code, filename, portable)
+        try:
+            self.dump_bytecode(bucket)
+        finally:
+            bucket.code = code
+
+
+def renamed(code, old: str, new: str):
+    """`code` with every nested code object that names file `old` naming `new` instead."""
+    consts = tuple(renamed(c, old, new) if isinstance(c, type(code)) else c for c in code.co_consts)
+    return code.replace(co_filename=new if code.co_filename == old else code.co_filename, co_consts=consts)
+
+
 class ThemeSet:
     """Builds and caches the environments: one shared (site pages) and one per column."""
 
@@ -64,7 +112,7 @@ class ThemeSet:
         folder = paths.root / ".build-cache" / "jinja"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self.bytecode = jinja2.FileSystemBytecodeCache(str(folder))
+            self.bytecode = PortableBytecodeCache(folder, {paths.themes: "themes", paths.root: ""})
         except OSError:
             self.bytecode = None
 

@@ -280,6 +280,9 @@ def test_two_clean_builds_in_different_folders_are_identical(site_copy, tmp_path
              if p.is_file() and p.name != "lock"}
     assert any(name.startswith("search/") for name in state)                   # kept search documents
     assert all(str(tmp_path).encode() not in data for data in state.values())   # no folder in the state
+    caches = [p for p in (site_copy / ".build-cache").rglob("*") if p.is_file()]
+    assert any(p.parent.name == "jinja" for p in caches)                          # compiled templates
+    assert all(str(tmp_path).encode() not in p.read_bytes() for p in caches)     # ... naming no folder
     assert {name: data for name, data in state.items() if name.startswith("search/")} == \
         {p.relative_to(folders[1]).as_posix(): p.read_bytes() for p in (folders[1] / "search").rglob("*")
          if p.is_file()}
@@ -336,6 +339,9 @@ def test_a_template_that_reads_where_a_value_came_from_fails_with_file_and_line(
     report = caught.value.report()
     assert "districts/east/templates/record.html:3: template error" in report
     assert "'source' of Record cannot be used in a template" in report
+    with pytest.raises(BuildError) as again:                      # the template compiled from the cache
+        run(root, output)
+    assert "districts/east/templates/record.html:3: template error" in again.value.report()
 
 
 def test_parallel_and_serial_builds_are_identical(site_copy, tmp_path):
