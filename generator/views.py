@@ -113,17 +113,25 @@ class RecordList:
         return f"<{self._name} list>"
 
 
-class RecordSlice:
-    """records[a:b] of a record list, read only when used."""
+class ListPart:
+    """Some records of a record list, read only when used: one facet ("c", list, group, op, *args)
+    says which records the part holds, and each record handed out is noted as well."""
 
-    __slots__ = ("_store", "_name", "_group", "_start", "_stop")
+    __slots__ = ("_store", "_name", "_group", "_args")
+    op = ""
 
-    def __init__(self, store: Store, name: str, group, start, stop):
-        self._store, self._name, self._group, self._start, self._stop = store, name, group, start, stop
+    def __init__(self, store: Store, name: str, group, *args):
+        self._store, self._name, self._group, self._args = store, name, group, args
+
+    def _part(self) -> list:
+        raise NotImplementedError
+
+    def _keys(self) -> list:
+        note(("c", self._name, self._group, self.op, *self._args))
+        return self._part()
 
     def _records(self) -> list:
-        note(("c", self._name, self._group, "slice", self._start, self._stop))
-        keys = self._store.record_list(self._name, self._group)[self._start:self._stop]
+        keys = self._keys()
         for key in keys:
             note(("e", "record", key))
         store = self._store
@@ -133,8 +141,7 @@ class RecordSlice:
         return iter(self._records())
 
     def __len__(self) -> int:
-        note(("c", self._name, self._group, "slice", self._start, self._stop))
-        return len(self._store.record_list(self._name, self._group)[self._start:self._stop])
+        return len(self._keys())
 
     def __bool__(self) -> bool:
         return len(self) > 0
@@ -143,41 +150,29 @@ class RecordSlice:
         return self._records()[index]
 
     def __repr__(self) -> str:
-        return f"<{self._name} list slice>"
+        return f"<{self._name} list {self.op}>"
 
 
-class ItemRecords:
-    """The records of a record list whose item is one of `items`, read only when used: a page of
-    them depends on which records pass, not on the records of the list that do not."""
+class RecordSlice(ListPart):
+    """records[a:b] of a record list."""
 
-    __slots__ = ("_store", "_name", "_group", "_items")
+    __slots__ = ()
+    op = "slice"
 
-    def __init__(self, store: Store, name: str, group, items: tuple):
-        self._store, self._name, self._group, self._items = store, name, group, items
+    def _part(self) -> list:
+        start, stop = self._args
+        return self._store.record_list(self._name, self._group)[start:stop]
 
-    def _records(self) -> list:
-        note(("c", self._name, self._group, "items", self._items))
-        keys = items_of(self._store, self._name, self._group, self._items)
-        for key in keys:
-            note(("e", "record", key))
-        store = self._store
-        return [store.record(key) for key in keys]
 
-    def __iter__(self):
-        return iter(self._records())
+class ItemRecords(ListPart):
+    """The records of a record list whose item is one of the items given: a page of them depends
+    on which records pass, not on the records of the list that do not."""
 
-    def __len__(self) -> int:
-        note(("c", self._name, self._group, "items", self._items))
-        return len(items_of(self._store, self._name, self._group, self._items))
+    __slots__ = ()
+    op = "items"
 
-    def __bool__(self) -> bool:
-        return len(self) > 0
-
-    def __getitem__(self, index):
-        return self._records()[index]
-
-    def __repr__(self) -> str:
-        return f"<{self._name} list of {len(self._items)} items>"
+    def _part(self) -> list:
+        return items_of(self._store, self._name, self._group, self._args[0])
 
 
 def items_of(store: Store, name: str, group, items: tuple) -> list:
