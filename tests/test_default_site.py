@@ -59,7 +59,7 @@ def test_every_record_and_policy_has_its_page(default_site):
 
 
 def test_townships_are_the_real_ones_with_their_catalogues(default_site):
-    rows = list(csv.DictReader((REPO.parent / "shared/data/changsha_townships.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((REPO / "tests/data/changsha_townships.csv").open(encoding="utf-8")))
     by_district = {}
     for row in rows:
         by_district.setdefault(row["district_adcode"], set()).add(row["name"])
