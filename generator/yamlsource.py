@@ -5,6 +5,8 @@ clear error with its line instead of an exception inside the YAML library.
 """
 from __future__ import annotations
 
+import re
+
 import yaml
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -31,19 +33,35 @@ class LineLoader(_Base):  # type: ignore[misc, valid-type]
     pass
 
 
+class DuplicateKey(yaml.YAMLError):
+    """One key twice in one mapping: YAML would keep the second value without a word."""
+
+    def __init__(self, key: str, first: int, second: int):
+        self.key, self.first, self.second = key, first, second
+        super().__init__(key)
+
+
 def _construct_map(loader: LineLoader, node: yaml.MappingNode) -> SourceMap:
+    own = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)
+    merged = len(node.value) - own          # flatten_mapping puts merged (<<) pairs first
     result = SourceMap()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
-    for key_node, value_node in node.value:
+    for index, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool)) or key is None:
             raise yaml.constructor.ConstructorError(
                 None, None, "a mapping key must be plain text", key_node.start_mark)
         key = str(key)
+        line = key_node.start_mark.line + 1
+        if index >= merged and key in result and result.key_lines[key] is not None:
+            raise DuplicateKey(key, result.key_lines[key], line)
         result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = key_node.start_mark.line + 1
+        result.key_lines[key] = line if index >= merged else None   # a merged key may be overridden
+    for key, line in result.key_lines.items():
+        if line is None:
+            result.key_lines[key] = result.line
     return result
 
 
@@ -76,10 +94,14 @@ def parse_yaml(text: str, first_line: int = 1):
     """Parse YAML text; `first_line` shifts line numbers (front matter starts at line 2)."""
     try:
         data = yaml.load(text, Loader=LineLoader)  # noqa: S506 - LineLoader is a SafeLoader
+    except DuplicateKey as exc:
+        shift = first_line - 1
+        raise YamlSyntaxError(exc.second + shift, f"duplicate key '{exc.key}': on line {exc.first + shift} "
+                                                  f"and again on line {exc.second + shift} (YAML would keep "
+                                                  f"only the second value)") from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark else None
-        raise YamlSyntaxError(line, _describe(exc)) from None
+        line = _fault_line(text, exc)
+        raise YamlSyntaxError(None if line is None else line + first_line - 1, _describe(exc)) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(None, str(exc)) from None
     if first_line != 1:
@@ -87,9 +109,45 @@ def parse_yaml(text: str, first_line: int = 1):
     return data
 
 
+# Errors whose context mark, not the place the parser gave up, is where the writer went wrong:
+# an unclosed quote or bracket is only noticed lines later, often at the end of the text.
+_OPENED_CONTEXTS = ("while scanning a quoted scalar", "while parsing a flow", "while scanning a simple key",
+                    "while scanning a block scalar")
+
+
+def _fault_line(text: str, exc: yaml.MarkedYAMLError) -> int | None:
+    """The 1-based line (in `text`) where the fault most likely is."""
+    context, problem = exc.context_mark, exc.problem_mark
+    if context is not None and (exc.context or "").startswith(_OPENED_CONTEXTS):
+        return context.line + 1
+    if problem is None:
+        return context.line + 1 if context is not None else None
+    lines = text.splitlines()
+    start = context.line if context is not None else 0
+    for number in range(start, min(problem.line, len(lines))):   # a quote opened earlier closed here
+        if _unbalanced_quote(lines[number]):
+            return number + 1
+    return problem.line + 1
+
+
+def _unbalanced_quote(line: str) -> bool:
+    value = line.split(":", 1)[1].strip() if ":" in line else line.strip().lstrip("- ")
+    if value.startswith('"'):
+        return len(re.findall(r'(?<!\\)"', value)) % 2 == 1
+    if value.startswith("'"):
+        return value.replace("''", "").count("'") % 2 == 1
+    return False
+
+
+_HINTS = {"while scanning a quoted scalar": "a quoted value that starts on this line is not closed",
+          "while parsing a flow sequence": "a '[' on this line is not closed by ']'",
+          "while parsing a flow mapping": "a '{' on this line is not closed by '}'"}
+
+
 def _describe(exc: yaml.MarkedYAMLError) -> str:
     parts = [p for p in (exc.context, exc.problem) if p]
-    return "invalid YAML: " + ", ".join(parts)
+    hint = next((h for start, h in _HINTS.items() if (exc.context or "").startswith(start)), None)
+    return "invalid YAML: " + (f"{hint} ({', '.join(parts)})" if hint else ", ".join(parts))
 
 
 def _shift_lines(data, offset: int) -> None:

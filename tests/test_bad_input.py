@@ -59,6 +59,24 @@ def test_broken_front_matter_line_is_the_file_line(built):
     assert line in (7, 8)
 
 
+def test_a_doubled_line_is_an_error_naming_both_lines(built):
+    root, output, before = built
+    replace(root / "content/east/records/jiuzhu/dibao-2026-q3.md", "publisher: 东区民政局\n",
+            "publisher: 东区民政局\npublished: 2026-11-30\n")
+    errors = rebuild_errors(root, output, before)
+    assert errors == ["content/east/records/jiuzhu/dibao-2026-q3.md:7: duplicate key 'published': on line 5 and "
+                      "again on line 7 (YAML would keep only the second value) (expected valid YAML front matter)"]
+
+
+def test_an_unclosed_quote_in_front_matter_is_reported_on_its_own_line(built):
+    root, output, before = built
+    replace(root / "content/east/records/jiuzhu/dibao-2026-q3.md", "title: 东区2026年第三季度城乡低保对象公示",
+            'title: "东区2026年第三季度城乡低保对象公示')
+    errors = rebuild_errors(root, output, before)
+    assert len(errors) == 1 and errors[0].startswith("content/east/records/jiuzhu/dibao-2026-q3.md:2: invalid YAML: "
+                                                     "a quoted value that starts on this line is not closed")
+
+
 def test_missing_required_field(built):
     root, output, before = built
     replace(root / "content/west/records/all.yaml", "    publisher: 西区民政局\n", "")

@@ -26,3 +26,28 @@ def test_syntax_error_names_the_line():
 def test_front_matter_lines_are_shifted_to_file_lines():
     data = parse_yaml("title: x\nitem: y\n", first_line=2)
     assert data.line_of("item") == 3
+
+
+def test_a_key_twice_in_one_mapping_is_an_error_naming_both_lines():
+    with pytest.raises(YamlSyntaxError) as exc:
+        parse_yaml("id: a\npublished: 2024-01-05\ntitle: x\npublished: 2025-01-05\n", first_line=2)
+    assert exc.value.line == 5
+    assert "duplicate key 'published'" in exc.value.problem and "line 3" in exc.value.problem
+
+
+def test_the_same_key_in_two_mappings_and_a_merged_key_overridden_are_fine():
+    data = parse_yaml("one: {title: a}\ntwo: {title: b}\nbase: &b {x: 1, y: 2}\nd:\n  <<: *b\n  x: 5\n")
+    assert data["d"] == {"x": 5, "y": 2} and data["one"]["title"] == "a"
+
+
+@pytest.mark.parametrize("text, fault", [
+    ('title: "最低生活保障\npublished: 2024-01-05\nitem: a\nmode: 主动\n', 2),      # closed by nothing
+    ('title: "最低生活保障\npublished: 2024-01-05\nsummary: "x"\n', 2),            # closed by a later quote
+    ("title: '最低生活保障\npublished: 2024-01-05\n", 2),
+    ("tags: [低保, 救助\nitem: a\n", 2),
+    ("a: 1\nb: 2\n  c: 3\n", 4),
+])
+def test_syntax_errors_name_the_line_of_the_fault(text, fault):
+    with pytest.raises(YamlSyntaxError) as exc:
+        parse_yaml(text, first_line=2)
+    assert exc.value.line == fault, exc.value.problem
