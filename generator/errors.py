@@ -4,6 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .pii import mask_text
+
+
+def shown(text: str) -> str:
+    """Text as any message may show it: a personal number in it (a file named after a person's
+    身份证号, a value quoted in an error) is masked wherever it was found."""
+    return mask_text(text)[0]
+
 
 @dataclass(frozen=True)
 class ContentError:
@@ -17,7 +25,7 @@ class ContentError:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         text = f"{where}: {self.message}"
-        return f"{text} (expected {self.expected})" if self.expected else text
+        return shown(f"{text} (expected {self.expected})" if self.expected else text)
 
 
 class BuildError(Exception):

@@ -6,6 +6,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from .errors import shown
 from .pii import masked, mask_text
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -25,7 +26,7 @@ def mask_command(argv: list[str]) -> int:
         try:
             mask_file(path)
         except (OSError, UnicodeDecodeError) as exc:
-            print(f"mask: {path}: {exc}", file=sys.stderr)
+            print(shown(f"mask: {path}: {exc}"), file=sys.stderr)
             status = EXIT_FAILED
     return status
 
@@ -35,15 +36,15 @@ def mask_file(path: Path) -> int:
     text, encoding = read_text(path)
     new_text, finds = mask_text(text)
     if not finds:
-        print(f"{path}: 未发现需要脱敏的个人信息")
+        print(shown(f"{path}: 未发现需要脱敏的个人信息"))
         return 0
     backup = backup_path(path)
     shutil.copy2(path, backup)
     path.write_bytes(new_text.encode(encoding))
     for find in finds:
         line = text.count("\n", 0, find.start) + 1
-        print(f"{path}:{line}: {find.kind} → {masked(find.kind, find.value)}")
-    print(f"{path}: 已脱敏 {len(finds)} 处，原文件备份为 {backup}")
+        print(shown(f"{path}:{line}: {find.kind} → {masked(find.kind, find.value)}"))
+    print(shown(f"{path}: 已脱敏 {len(finds)} 处，原文件备份为 {backup}"))
     return len(finds)
 
 

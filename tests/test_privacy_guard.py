@@ -117,8 +117,8 @@ def test_unmasked_data_stops_the_build_with_file_line_and_masked_preview(site_co
     assert "content/east/records/jiuzhu/leak.md:8: unmasked personal data" in report
     assert f"身份证号 {ID_A[:6]}********{ID_A[-4:]}" in report and "手机号 139****8866" in report
     assert "content/east/files/dibao-q3.csv:2:" in report and "186****2345" in report
-    assert "content/east/files/13812345678.txt: unmasked personal data" in report
-    for number in (ID_A, "13907318866", "18673112345"):
+    assert "content/east/files/138****5678.txt: unmasked personal data" in report
+    for number in (ID_A, "13907318866", "18673112345", "13812345678"):
         assert number not in report                       # never the full number
     assert not (tmp_path / "out").exists()
 
@@ -167,3 +167,13 @@ def test_default_content_passes_the_guard(default_site):
 def run_build(args: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(REPO / "build.py"), *args], capture_output=True, text=True,
                           cwd=REPO, timeout=300)
+
+
+def test_no_message_or_audit_finding_shows_a_whole_number_wherever_it_was():
+    from generator.check.findings import Finding
+    from generator.errors import ContentError
+    named = f"content/east/files/{ID_A}名单.csv"
+    error = ContentError(named, None, "file is missing", "this file to exist")
+    finding = Finding("notice", "personal-data-exception", f"依法公示 {ID_A}", source=named, page=f"east/{ID_A}.html")
+    for text in (str(error), finding.message, finding.where, finding.page, str(finding.as_dict())):
+        assert ID_A not in text and f"{ID_A[:6]}********{ID_A[-4:]}" in text

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from ..errors import shown
+
 VETO, ERROR, WARNING, NOTICE = "veto", "error", "warning", "notice"
 SEVERITIES = (VETO, ERROR, WARNING, NOTICE)
 SEVERITY_LABELS = {VETO: "单项否决", ERROR: "错误", WARNING: "警告", NOTICE: "提示"}
@@ -17,6 +19,11 @@ class Finding:
     page: str = ""               # output page, relative to the site root
     source: str = ""             # source file, relative to the project root
     line: int | None = None
+
+    def __post_init__(self):
+        # Reports go to screens, HTML files and other programs: none shows a personal number.
+        for name in ("message", "page", "source"):
+            object.__setattr__(self, name, shown(getattr(self, name)))
 
     @property
     def where(self) -> str:
