@@ -39,6 +39,7 @@ from .pages import LATE_GROUPS
 from .plan import Plan, Planner
 from .progress import Progress
 from .references import check_references, judge_attachments
+from .uploads import ATTACHMENT, STATIC, check_upload
 from .render import Renderer, static_owner
 from .render_pool import Rendered, render_jobs
 from .scans import Scans, difference, joined, patched_tree, split, tree_of
@@ -251,7 +252,7 @@ class Build:
         """Files whose size or time changed: their digest (the bytes may be the same). Returns
         those whose bytes did change."""
         really = set()
-        for key in changed:
+        for key in sorted(changed):
             source = tree[key]
             try:
                 data = read_file(source.path)
@@ -262,7 +263,17 @@ class Build:
             self.file_updates[key] = (source.size, source.mtime_ns, digest, before[3] if before else "")
             if before is None or before[2] != digest:
                 really.add(key)
+                self.check_upload(source, data)
         return really
+
+    def check_upload(self, source: SourceFile, data: bytes) -> None:
+        """A district's own file (its static files and attachments) is refused when it could run
+        on the site's origin (uploads.py). A refused file never reaches the files table, so it is
+        checked again until it is fixed."""
+        place = upload_place(source)
+        if place is not None:
+            for refusal in check_upload(place, source.key.rsplit("/", 1)[1], data):
+                self.errors.add(source.path, refusal.line, refusal.message, refusal.expected)
 
     def read_settings_if(self, tree: dict[str, SourceFile], roles: set[str], added_or_gone: set[str]) -> bool:
         """site.yaml, domains, columns, the map and the static file lists, when this session has
@@ -749,6 +760,14 @@ def read_file(path: str) -> bytes:
 
 def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def upload_place(source: SourceFile) -> str | None:
+    if source.role == "attachment":
+        return ATTACHMENT
+    if source.role == "static" and source.column is not None:     # a district's, not a theme's
+        return STATIC
+    return None
 
 
 def role_of_key(tree: dict[str, SourceFile], key: str) -> str:
