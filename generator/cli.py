@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
 
 from .errors import BuildError
+from .failures import BuildFailure, failure
 from .paths import ProjectPaths
 from .pipeline import BuildOptions, build
 
@@ -23,23 +25,44 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--clean", action="store_true",
                    help="ignore the build cache and render every page (the result is the same, only slower)")
     p.add_argument("--jobs", type=int, metavar="N", help="render processes (default: one per core)")
+    p.add_argument("--debug", action="store_true", help="after a failure, also print the traceback (for bug reports)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv and argv[0] in COMMANDS:
-        return COMMANDS[argv[0]](argv[1:])
+    debug = "--debug" in argv
+    argv = [a for a in argv if a != "--debug"]
+    try:
+        if argv and argv[0] in COMMANDS:
+            return COMMANDS[argv[0]](argv[1:])
+        return build_command(argv)
+    except BuildError as exc:
+        show_traceback(exc, debug)
+        print(exc.report(), file=sys.stderr)
+    except KeyboardInterrupt:
+        print("stopped (Ctrl+C); output/ holds whole pages only, the next build finishes the job.", file=sys.stderr)
+    except Exception as exc:                             # noqa: BLE001 - outside a build: still one message
+        show_traceback(exc, debug)
+        print(failure(argv[0] if argv and argv[0] in COMMANDS else "build", exc, PROJECT_ROOT).message(),
+              file=sys.stderr)
+    return EXIT_CONTENT_ERROR
+
+
+def build_command(argv: list[str]) -> int:
     args = parser().parse_args(argv)
     paths = ProjectPaths.at(args.root, args.output, args.themes)
     log = (lambda _msg: None) if args.quiet else print
     options = BuildOptions(progress=not args.quiet, clean=args.clean, workers=args.jobs)
-    try:
-        build(paths, log=log, options=options)
-    except BuildError as exc:
-        print(exc.report(), file=sys.stderr)
-        return EXIT_CONTENT_ERROR
+    build(paths, log=log, options=options)
     return EXIT_OK
+
+
+def show_traceback(exc: BaseException, debug: bool) -> None:
+    """With --debug, the traceback of what went wrong (a failure's cause), before its message."""
+    if debug:
+        cause = exc.__cause__ if isinstance(exc, BuildFailure) and exc.__cause__ else exc
+        traceback.print_exception(type(cause), cause, cause.__traceback__, file=sys.stderr)
 
 
 def map_data_parser() -> argparse.ArgumentParser:

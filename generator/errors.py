@@ -24,7 +24,7 @@ class ContentError:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {self.message}"
+        text = f"{where}: {self.message}" if where else self.message
         return shown(f"{text} (expected {self.expected})" if self.expected else text)
 
 

@@ -49,9 +49,11 @@ class Renderer:
             except jinja2.TemplateSyntaxError as exc:
                 errors.add(self.where(exc.filename) or job.template, exc.lineno, f"template error: {exc.message}",
                            "valid Jinja syntax")
-            except (jinja2.TemplateError, ValueError, TypeError, KeyError, AttributeError, LookupError) as exc:
+            except OSError:
+                raise                                # the disk's fault, not the template's (failures.py)
+            except Exception as exc:                 # noqa: BLE001 - a filter, the QR encoder, the map: one message
                 place, line = self.template_line(exc)
-                errors.add(place or job.template, line, f"template error while making {job.path}: {exc}",
+                errors.add(place or job.template, line, f"template error while making {job.path}: {explain(exc)}",
                            "a template that renders with the page's data")
         return None, reads
 
@@ -102,6 +104,14 @@ class Renderer:
                 found = (self.where(filename), tb.tb_lineno)
             tb = tb.tb_next
         return found
+
+
+def explain(exc: Exception) -> str:
+    """The error as one short line; its type when the message alone would not say what it is."""
+    text = " ".join(str(exc).split())
+    text = text if len(text) <= 300 else text[:300] + "…"
+    known = isinstance(exc, (jinja2.TemplateError, ValueError, TypeError, KeyError, AttributeError, LookupError))
+    return text if known and text else f"{type(exc).__name__}: {text}"
 
 
 def static_owner(store: Store, column: str, theme: str, name: str) -> str:

@@ -24,6 +24,7 @@ from .errors import ContentError, ErrorList
 from .pages import PageJob
 from .progress import Progress
 from .render import Renderer
+from .write import write_file
 from .search import document_digest, documents_folder, search_document, shard_of
 
 PARALLEL_FROM = 600       # below this many pages, forking costs more than it saves
@@ -137,7 +138,7 @@ def render_slice(start: int, end: int) -> Rendered:
             continue
         data = text.encode("utf-8")
         target = folder / job.path
-        target.write_bytes(data)
+        write_file(target, data)
         stat = target.stat()
         document = search_document(text) if job.context.get("search") else None
         doc = document_digest(document)
@@ -157,4 +158,4 @@ def render_slice(start: int, end: int) -> Rendered:
 def write_document(folder: Path, job: PageJob, document: str, shards: dict) -> None:
     target = documents_folder(folder, job.column, shard_of(job.path, shards[job.column])) / job.path
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(document, encoding="utf-8")
+    write_file(target, document.encode("utf-8"))

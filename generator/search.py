@@ -29,6 +29,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import urls
+from .write import write_file
 
 SHARD_PAGES = 800          # about this many indexed pages per shard (re-indexing one takes ~1 s)
 INDEXERS = 2               # Pagefind runs at a time (each is multi-threaded itself)
@@ -207,7 +208,7 @@ def write_search_document(target: Path, html: str) -> None:
         target.unlink(missing_ok=True)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(document, encoding="utf-8")
+    write_file(target, document.encode("utf-8"))
 
 
 def drop_kept_documents(state: Path, shards: list[tuple[str, int]]) -> None:

@@ -17,6 +17,7 @@ from typing import Callable
 
 from . import urls
 from .errors import BuildError
+from .failures import failure
 from .graph import Graph
 from .paths import ProjectPaths
 from .qr import QrCodes
@@ -51,6 +52,7 @@ class Session:
         self.loaded = False
         self.trusted = False                             # output/ is as this session left it
         self.settled: set[str] = set()                   # journal paths this session committed since
+        self.stage = "start"                             # what the build is doing, for a failure's message
         self.attach(None)
 
     def attach(self, db) -> None:
@@ -149,6 +151,23 @@ class Session:
         `short_way`: when nothing changed, stop without reading the state (the preview, which
         wants the state in memory for the edits to come, says no)."""
         started = time.perf_counter()
+        self.stage = "start"
+        try:
+            return self._build(options, save, changed, on_pages, short_way, started)
+        except BuildError:
+            raise
+        except Exception as exc:                         # a full disk, a permission, a bug: one message
+            stage = self.stage
+            self.forget_after_failure()
+            raise failure(stage, exc, self.paths.root, self.paths.output) from exc
+
+    def forget_after_failure(self) -> None:
+        """After a failure mid-build, what this session holds in memory may be half updated: the
+        next build starts from the state on disk."""
+        self.__init__(self.paths, self.log)
+
+    def _build(self, options: BuildOptions, save: bool, changed: set[Path] | None,
+               on_pages: Callable[[], None] | None, short_way: bool, started: float) -> BuildResult:
         with self.state.locked():
             if self.loaded and self.state.changed_elsewhere():
                 self.__init__(self.paths, self.log)      # another build wrote the output: start from its state
@@ -163,6 +182,7 @@ class Session:
             remove_leftovers(self.paths.output)
             result = Build(self, options).run(started, changed, on_pages or (lambda: None), scans,
                                               self.save if save else None)
+            self.stage = "save"
             if save:
                 self.state.clear_journal()
                 self.settled = set()

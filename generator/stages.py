@@ -115,29 +115,38 @@ class Build:
         s = self.s
         self.scans = scans
         with bulk_objects():
+            s.stage = "read"
             tree = self.read_sources(changed_paths)
+            s.stage = "plan"
             full = s.graph.empty or not self.paths.output.is_dir()
             self.forced, unknown = self.forced_pages(full)
             plan = self.plan(self.changed_facets(), self.forced, full)
             late = self.late_groups(plan)
         target = BuildOutput(self.paths.output, full)
         try:
+            s.stage = "render"
             rendered = self.render(plan, target)
+            s.stage = "assets"
             assets = self.copy_assets(tree, target, full)
             if full:
+                s.stage = "index"
                 shards = self.index_search(plan, rendered, target, full)
+                s.stage = "publish"
                 target.publish_full()
             else:
+                s.stage = "publish"
                 self.publish_pages(target, plan, rendered, assets, unknown)
         except BaseException:
             target.discard()
             raise
         if full:
+            s.stage = "save"
             self.commit(plan, rendered, late, assets, shards, full)
             if save:
                 save()
         else:
             on_pages()
+            s.stage = "search"
             shards = self.search_after(plan, rendered, lambda shards: self.commit(plan, rendered, late, assets,
                                                                                   shards, full), save)
         s.settled |= set(rendered.pages) | set(assets["copied"]) | set(self.deleted) | set(shards[0])

@@ -18,6 +18,25 @@ from pathlib import Path
 LEFTOVER_KINDS = ("staging", "pending", "old")
 
 
+def write_file(target: Path, data: bytes) -> None:
+    """Write `data` to `target`; an OSError always names the file (a full disk's does not)."""
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
+        raise
+
+
+def copy_into(source: Path | str, target: Path) -> None:
+    try:
+        shutil.copyfile(source, target)
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
+        raise
+
+
 class DuplicateOutput(Exception):
     """Two pages claimed the same output path."""
 
@@ -61,12 +80,12 @@ class BuildOutput:
 
     def write_bytes(self, relative: str, data: bytes) -> Path:
         target = self.path(relative)
-        target.write_bytes(data)
+        write_file(target, data)
         return target
 
     def copy_file(self, relative: str, source: Path | str) -> Path:
         target = self.path(relative)
-        shutil.copyfile(source, target)
+        copy_into(source, target)
         return target
 
     def publish_full(self) -> None:
