@@ -116,7 +116,7 @@ def walk(base: Path, tops: tuple[str, ...] | None):
         folder, prefix = pending.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:
+        except FileNotFoundError:          # gone meanwhile; a folder the build may not read is a failure
             continue
         for entry in entries:
             if entry.name.startswith(".") or (not prefix and tops is not None and entry.name not in tops):
@@ -127,7 +127,7 @@ def walk(base: Path, tops: tuple[str, ...] | None):
                     pending.append((entry.path, key + "/"))
                 elif entry.is_file():
                     yield key, entry.path, entry.stat()
-            except OSError:
+            except FileNotFoundError:
                 continue
 
 

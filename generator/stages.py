@@ -265,7 +265,7 @@ class Build:
             source = tree[key]
             try:
                 data = read_file(source.path)
-            except OSError:
+            except FileNotFoundError:                    # removed since the listing: seen as gone next time
                 continue
             before = self.s.files.get(key)
             digest = content_digest(data)

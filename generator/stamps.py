@@ -86,8 +86,8 @@ class FileStamps:
         with self.out:
             self.out.seek(0)
             data = self.out.read()
-        if self.process.returncode not in (0, 1):        # 1: a file that went away meanwhile
-            return None
+        if self.process.returncode != 0:                 # a file that went away, a folder it may not read:
+            return None                                  # the walk tells which (and fails on the second)
         lines = data.split(b"\n")
         if lines and lines[-1] == b"":
             lines.pop()
@@ -114,7 +114,7 @@ class FileStamps:
             current, here = stack.pop()
             try:
                 entries = list(os.scandir(current))
-            except OSError:
+            except FileNotFoundError:                    # gone meanwhile; a folder it may not read fails the build
                 continue
             for entry in entries:
                 if entry.name.startswith("."):
@@ -128,6 +128,6 @@ class FileStamps:
                             stack.append((entry.path, key + "/"))
                         continue
                     stat = entry.stat(follow_symlinks=self.follow_links)
-                except OSError:
+                except FileNotFoundError:
                     continue
                 lines.append(stamp_line(key, stat.st_size, stat.st_mtime_ns))
