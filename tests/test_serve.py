@@ -243,7 +243,7 @@ def test_without_any_site_yet_pages_show_the_first_builds_error_until_it_is_fixe
         status, headers, body = raw_get(server.url, "/" + RECORD_PAGE)
         assert status == 503 and headers["content-type"] == "text/html; charset=utf-8"
         text = body.decode()
-        assert "首次构建失败" in text and f"{WEST_YAML}:4: invalid YAML" in text
+        assert "首次构建失败" in text and f"{WEST_YAML}:3: invalid YAML" in text           # the line of the unclosed [
         assert 'src="/__preview__/reload.js"' in text              # it reloads itself once the site is there
         assert raw_get(server.url, "/static/site.css")[0] == 404
         source.write_text(good, encoding="utf-8")
