@@ -45,6 +45,27 @@ def site_copy(tmp_path) -> Path:
     return root
 
 
+# --- a small or read-only disk, in a mount namespace of its own ------------------------------------------
+
+def can_mount() -> bool:
+    """A private mount namespace (root, or unprivileged user namespaces) for a small or read-only disk."""
+    import subprocess
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
+                            "mount -t tmpfs -o size=64k tmpfs /mnt"], capture_output=True)
+    return probe.returncode == 0
+
+
+needs_mount = pytest.mark.skipif(not can_mount(), reason="no mount namespace (unshare) on this machine")
+
+
+def in_namespace(script: str):
+    import subprocess
+    return subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "bash", "-c", script],
+                          capture_output=True, text=True, timeout=600)
+
+
 # --- browser tests: the built site served on 127.0.0.1, driven in Debian's chromium ------------------
 
 CHROMIUM = "/usr/bin/chromium"

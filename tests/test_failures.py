@@ -4,7 +4,6 @@ no traceback unless --debug, and output/ as the last build left it."""
 from __future__ import annotations
 
 import errno
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, in_namespace, needs_mount
 from generator import render_pool
 from generator.cli import main
 from generator.errors import BuildError
@@ -21,23 +20,6 @@ from test_bad_input import snapshot
 from test_incremental import assert_same_as_clean, differences, run
 
 BUILD = [sys.executable, str(REPO / "build.py")]
-
-
-def can_mount() -> bool:
-    """A private mount namespace (root, or unprivileged user namespaces) for a small or read-only disk."""
-    if shutil.which("unshare") is None:
-        return False
-    probe = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
-                            "mount -t tmpfs -o size=64k tmpfs /mnt"], capture_output=True)
-    return probe.returncode == 0
-
-
-needs_mount = pytest.mark.skipif(not can_mount(), reason="no mount namespace (unshare) on this machine")
-
-
-def in_namespace(script: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "bash", "-c", script],
-                          capture_output=True, text=True, timeout=600)
 
 
 def edit_a_record(root: Path) -> None:
