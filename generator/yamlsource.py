@@ -29,8 +29,22 @@ class SourceList(list):
     item_lines: list
 
 
+class AliasUsed(yaml.YAMLError):
+    """A value anchored (&name) and used again (*name, or merged with <<). Content files spell every
+    value out: an alias hides where a value is written (an error in it would name the anchor's line)
+    and a few nested ones expand into billions of values (a "YAML bomb")."""
+
+    def __init__(self, anchor_line: int):
+        self.anchor_line = anchor_line
+        self.used_line: int | None = None
+        super().__init__(anchor_line)
+
+
 class LineLoader(_Base):  # type: ignore[misc, valid-type]
-    pass
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise AliasUsed(node.start_mark.line + 1)
+        return super().construct_object(node, deep)
 
 
 class DuplicateKey(yaml.YAMLError):
@@ -42,30 +56,41 @@ class DuplicateKey(yaml.YAMLError):
 
 
 def _construct_map(loader: LineLoader, node: yaml.MappingNode) -> SourceMap:
-    own = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
-    loader.flatten_mapping(node)
-    merged = len(node.value) - own          # flatten_mapping puts merged (<<) pairs first
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":     # <<: brings another mapping's pairs in
+            refused = AliasUsed(value_node.start_mark.line + 1)
+            refused.used_line = key_node.start_mark.line + 1
+            raise refused
     result = SourceMap()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
-    for index, (key_node, value_node) in enumerate(node.value):
-        key = loader.construct_object(key_node, deep=True)
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 1
+        key = construct_at(loader, key_node, line)
         if not isinstance(key, (str, int, float, bool)) or key is None:
             raise yaml.constructor.ConstructorError(
                 None, None, "a mapping key must be plain text", key_node.start_mark)
         key = str(key)
-        line = key_node.start_mark.line + 1
-        if index >= merged and key in result and result.key_lines[key] is not None:
+        if key in result:
             raise DuplicateKey(key, result.key_lines[key], line)
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = line if index >= merged else None   # a merged key may be overridden
-    for key, line in result.key_lines.items():
-        if line is None:
-            result.key_lines[key] = result.line
+        result[key] = construct_at(loader, value_node, line)
+        result.key_lines[key] = line
     return result
 
 
+def construct_at(loader: LineLoader, node: yaml.Node, line: int):
+    """The value of `node`, written at `line`: where an alias inside it is reported."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except AliasUsed as exc:
+        if exc.used_line is None:
+            exc.used_line = line
+        raise
+
+
 def _construct_seq(loader: LineLoader, node: yaml.SequenceNode) -> SourceList:
+    # An alias item's node is the anchored one (its mark is the anchor's): the key holding the
+    # list names the line.
     result = SourceList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
@@ -94,6 +119,11 @@ def parse_yaml(text: str, first_line: int = 1):
     """Parse YAML text; `first_line` shifts line numbers (front matter starts at line 2)."""
     try:
         data = yaml.load(text, Loader=LineLoader)  # noqa: S506 - LineLoader is a SafeLoader
+    except AliasUsed as exc:
+        shift = first_line - 1
+        used = (exc.used_line or exc.anchor_line) + shift
+        raise YamlSyntaxError(used, f"a value anchored on line {exc.anchor_line + shift} is used again here "
+                                    f"(*alias or <<: merge); content files write every value out") from None
     except DuplicateKey as exc:
         shift = first_line - 1
         raise YamlSyntaxError(exc.second + shift, f"duplicate key '{exc.key}': on line {exc.first + shift} "

@@ -77,6 +77,17 @@ def test_an_unclosed_quote_in_front_matter_is_reported_on_its_own_line(built):
                                                      "a quoted value that starts on this line is not closed")
 
 
+def test_a_yaml_bomb_in_front_matter_is_refused_at_once(built):
+    root, output, before = built
+    bomb = "".join(f"z{n}: &z{n} [{', '.join([f'*z{n - 1}'] * 9) if n else 'x'}]\n" for n in range(9))
+    replace(root / "content/east/records/jiuzhu/dibao-2026-q3.md", "publisher: 东区民政局\n",
+            "publisher: 东区民政局\n" + bomb)
+    errors = rebuild_errors(root, output, before)
+    assert errors == ["content/east/records/jiuzhu/dibao-2026-q3.md:8: a value anchored on line 7 is used again "
+                      "here (*alias or <<: merge); content files write every value out (expected valid YAML front "
+                      "matter)"]
+
+
 def test_missing_required_field(built):
     root, output, before = built
     replace(root / "content/west/records/all.yaml", "    publisher: 西区民政局\n", "")

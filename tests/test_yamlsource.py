@@ -35,9 +35,23 @@ def test_a_key_twice_in_one_mapping_is_an_error_naming_both_lines():
     assert "duplicate key 'published'" in exc.value.problem and "line 3" in exc.value.problem
 
 
-def test_the_same_key_in_two_mappings_and_a_merged_key_overridden_are_fine():
-    data = parse_yaml("one: {title: a}\ntwo: {title: b}\nbase: &b {x: 1, y: 2}\nd:\n  <<: *b\n  x: 5\n")
-    assert data["d"] == {"x": 5, "y": 2} and data["one"]["title"] == "a"
+def test_the_same_key_in_two_mappings_is_fine():
+    data = parse_yaml("one: {title: a}\ntwo: {title: b}\nlist:\n  - title: c\n  - title: d\n")
+    assert data["one"]["title"] == "a" and [r["title"] for r in data["list"]] == ["c", "d"]
+
+
+@pytest.mark.parametrize("text, line", [
+    ("a: &n 低保\nb: *n\n", 3),
+    ("base: &b {x: 1}\nd:\n  <<: *b\n  y: 2\n", 4),
+    # a "YAML bomb": nine nested aliases of nine would be 387,420,489 values
+    ("a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+     "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+     "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\ntitle: [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n", 3),
+])
+def test_an_aliased_value_is_refused_at_the_line_it_is_used(text, line):
+    with pytest.raises(YamlSyntaxError) as exc:
+        parse_yaml(text, first_line=2)                       # front matter: lines are shifted once
+    assert exc.value.line == line and "is used again here" in exc.value.problem
 
 
 @pytest.mark.parametrize("text, fault", [
