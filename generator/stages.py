@@ -280,9 +280,12 @@ class Build:
         on the site's origin (uploads.py). A refused file never reaches the files table, so it is
         checked again until it is fixed."""
         place = upload_place(source)
-        if place is not None:
+        if place is not None and not inside(source.path, self.paths.root):
+            self.errors.add(source.key, None, "a link to a file outside the project: it would publish that file",
+                            "the file itself, copied into the project")
+        elif place is not None:
             for refusal in check_upload(place, source.key.rsplit("/", 1)[1], data):
-                self.errors.add(source.path, refusal.line, refusal.message, refusal.expected)
+                self.errors.add(source.key, refusal.line, refusal.message, refusal.expected)
 
     def read_settings_if(self, tree: dict[str, SourceFile], roles: set[str], added_or_gone: set[str]) -> bool:
         """site.yaml, domains, columns, the map and the static file lists, when this session has
@@ -769,6 +772,11 @@ def read_file(path: str) -> bytes:
 
 def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def inside(path: str, root: Path) -> bool:
+    """Does `path`, its links followed, lie in the project?"""
+    return Path(os.path.realpath(path)).is_relative_to(Path(os.path.realpath(root)))
 
 
 def upload_place(source: SourceFile) -> str | None:

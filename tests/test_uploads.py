@@ -141,3 +141,14 @@ def test_theme_scripts_are_the_webmasters_and_are_not_refused(site_copy, tmp_pat
     (site_copy / "themes/default/static/extra.js").write_text("console.log(1)", encoding="utf-8")
     build(ProjectPaths.at(site_copy, tmp_path / "out", site_copy / "themes"), log=lambda _m: None)
     assert (tmp_path / "out/static/extra.js").read_text(encoding="utf-8") == "console.log(1)"
+
+
+def test_a_link_to_a_file_outside_the_project_is_refused(built, tmp_path):
+    root, output, before = built
+    secret = tmp_path / "secret.txt"
+    secret.write_text("服务器上的文件", encoding="utf-8")
+    (root / "content/east/files/名单.txt").symlink_to(secret)
+    (root / "content/east/files/本项目内.txt").symlink_to(root / "content/east/files/dibao-q3.csv")
+    errors = rebuild_errors(root, output, before)
+    assert errors == ["content/east/files/名单.txt: a link to a file outside the project: it would publish that "
+                      "file (expected the file itself, copied into the project)"]
