@@ -11,7 +11,7 @@ from .failures import BuildFailure, failure
 from .paths import ProjectPaths
 from .pipeline import BuildOptions, build
 
-EXIT_OK, EXIT_CONTENT_ERROR = 0, 1
+EXIT_OK, EXIT_CONTENT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.report(), file=sys.stderr)
     except KeyboardInterrupt:
         print("stopped (Ctrl+C); output/ holds whole pages only, the next build finishes the job.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as exc:                             # noqa: BLE001 - outside a build: still one message
         show_traceback(exc, debug)
         print(failure(argv[0] if argv and argv[0] in COMMANDS else "build", exc, PROJECT_ROOT).message(),
