@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .errors import shown
 from .pii import masked, mask_text
+from .textcodec import decode_text
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -25,7 +26,7 @@ def mask_command(argv: list[str]) -> int:
     for path in args.files:
         try:
             mask_file(path)
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, ValueError) as exc:
             print(shown(f"mask: {path}: {exc}"), file=sys.stderr)
             status = EXIT_FAILED
     return status
@@ -49,11 +50,10 @@ def mask_file(path: Path) -> int:
 
 
 def read_text(path: Path) -> tuple[str, str]:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("gb18030"), "gb18030"
+    found = decode_text(path.read_bytes())
+    if found is None:
+        raise ValueError("not UTF-8 or GB18030 text, so it cannot be masked here")
+    return found
 
 
 def backup_path(path: Path) -> Path:

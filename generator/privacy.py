@@ -18,6 +18,7 @@ from typing import Iterable
 
 from .model import Record
 from .pii import CANDIDATE_RE, find_personal_data
+from .textcodec import decode_text
 
 TEXT_SUFFIXES = (".csv", ".txt", ".md", ".tsv", ".json", ".xml", ".html", ".htm")
 EXPECTED = ("the number masked (430104********1234, 138****5678; `python build.py mask <file>` does it), "
@@ -93,12 +94,8 @@ def attachment_finds(name: str, data: bytes) -> tuple[list[Find], bool]:
 
 
 def decode(data: bytes) -> str | None:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
+    found = decode_text(data)
+    return found[0] if found else None
 
 
 def attachment_verdicts(key: str, column: str, name: str, finds: list[Find],

@@ -6,6 +6,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from .textcodec import decode_text
+
 
 class SheetError(Exception):
     """A spreadsheet that cannot be read at all."""
@@ -52,14 +54,10 @@ def filled_rows(ws) -> list[list[str]]:
 
 
 def read_csv(path: Path) -> list[list[str]]:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    raise SheetError(f"{path}: not UTF-8 or GB18030 text")
+    found = decode_text(path.read_bytes())
+    if found is None:
+        raise SheetError(f"{path}: not UTF-8 or GB18030 text")
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(found[0]))]
 
 
 def cell_text(value) -> str:

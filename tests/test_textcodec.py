@@ -1,0 +1,12 @@
+"""Office text in either encoding Chinese software saves, read back and written back the same way."""
+from generator.textcodec import decode_text
+
+
+def test_utf8_with_and_without_a_bom_and_gb18030_are_read_and_round_trip():
+    for data in ("姓名,电话\n".encode("utf-8"), "姓名,电话\n".encode("utf-8-sig"), "姓名,电话\n".encode("gb18030")):
+        text, encoding = decode_text(data)
+        assert text == "姓名,电话\n" and text.encode(encoding) == data
+
+
+def test_other_bytes_are_not_text():
+    assert decode_text(b"\xff\xfe\x00\xd8\x00") is None
