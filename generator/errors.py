@@ -7,6 +7,12 @@ from pathlib import Path
 from .pii import mask_text
 
 
+def one_line(text: str, limit: int = 300) -> str:
+    """A message of any length as one line a terminal shows whole, personal numbers masked."""
+    text = shown(" ".join(text.split()))
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def shown(text: str) -> str:
     """Text as any message may show it: a personal number in it (a file named after a person's
     身份证号, a value quoted in an error) is masked wherever it was found."""

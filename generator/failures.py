@@ -13,8 +13,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from .errors import BuildError, ContentError, shown
-from .write import LEFTOVER_KINDS
+from .errors import BuildError, ContentError, one_line, shown
+from .write import leftover_prefixes
 
 # Stages after which output/ may already hold pages of the failed build (each page whole).
 LATE_STAGES = ("publish", "search", "save")
@@ -61,7 +61,7 @@ class Places:
         path = Path(os.fsdecode(path)).resolve()
         if self.output is not None and path.parent != path and self.output.parent in path.parents:
             parts = path.relative_to(self.output.parent).parts
-            if parts[0].startswith(tuple(f".{self.output.name}.{k}-" for k in LEFTOVER_KINDS)):
+            if parts[0].startswith(leftover_prefixes(self.output)):
                 path = self.output.joinpath(*parts[1:])
         try:
             return path.relative_to(self.root).as_posix()
@@ -85,7 +85,7 @@ def describe(exc: BaseException, places: Places) -> tuple[str, str, str]:
             "build again with --clean (it starts the state afresh)"
     if isinstance(exc, MemoryError):
         return "", "out of memory (内存不足)", "close other programs or build with fewer processes (--jobs 1)"
-    return "", f"internal error in the generator: {type(exc).__name__}: {short(str(exc))}", \
+    return "", f"internal error in the generator: {type(exc).__name__}: {one_line(str(exc))}", \
         "build again with --debug and send the traceback to the project's maintainers; the content is not at fault"
 
 
@@ -107,7 +107,3 @@ def describe_os_error(exc: OSError, places: Places) -> tuple[str, str, str]:
         return where, "too many open files", "raise the limit (ulimit -n 4096) or build with --jobs 1"
     return where, f"{exc.strerror or exc} (errno {exc.errno})", "check the disk and the folder's permissions, then build again"
 
-
-def short(text: str, limit: int = 300) -> str:
-    text = shown(" ".join(text.split()))
-    return text if len(text) <= limit else text[:limit] + "…"

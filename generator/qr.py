@@ -11,6 +11,7 @@ import os
 import re
 import sqlite3
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -104,16 +105,10 @@ class QrCodes:
         db = self._connection()
         if db is None or not self.new_codes:
             return
-        try:
-            with db:
-                db.executemany("INSERT OR REPLACE INTO codes VALUES (?, ?, ?)",
-                               sorted((url, size, pack(path)) for url, (size, path) in self.new_codes.items()))
-        except sqlite3.OperationalError:
-            return None
-        except sqlite3.DatabaseError:
-            self._discard()
-            return
-        self.new_codes = {}
+        with self._tolerant(), db:
+            db.executemany("INSERT OR REPLACE INTO codes VALUES (?, ?, ?)",
+                           sorted((url, size, pack(path)) for url, (size, path) in self.new_codes.items()))
+            self.new_codes = {}
 
     def save(self, prune: bool = True) -> None:
         """Write the new codes. `prune` (a build that rendered every page) keeps only the addresses
@@ -122,7 +117,7 @@ class QrCodes:
         db = self._connection()
         if db is None:
             return
-        try:
+        with self._tolerant():
             with db:
                 if prune:
                     db.execute("CREATE TEMP TABLE IF NOT EXISTS used (url TEXT PRIMARY KEY) WITHOUT ROWID")
@@ -130,28 +125,29 @@ class QrCodes:
                     db.executemany("INSERT INTO used VALUES (?)", ((url,) for url in sorted(self.used)))
                     db.execute("DELETE FROM codes WHERE url NOT IN (SELECT url FROM used)")
                     db.execute("DROP TABLE used")
-        except sqlite3.OperationalError:
-            return None
-        except sqlite3.DatabaseError:
-            self._discard()
-            return
-        for old in self.folder.glob("*.json"):       # the cache format before this one
-            old.unlink(missing_ok=True)
+            for old in self.folder.glob("*.json"):   # the cache format before this one
+                old.unlink(missing_ok=True)
 
     # --- the file ---------------------------------------------------------------------------------
 
     def _cached(self, url: str):
         db = self._connection()
-        if db is None:
-            return None
+        row = None
+        if db is not None:
+            with self._tolerant():
+                row = db.execute("SELECT size, path FROM codes WHERE url = ?", (url,)).fetchone()
+        return [row[0], unpack(row[1])] if row else None
+
+    @contextmanager
+    def _tolerant(self):
+        """A cache that is busy is done without this time; one that cannot be read is thrown away
+        (the codes are made again). Either way the build goes on."""
         try:
-            row = db.execute("SELECT size, path FROM codes WHERE url = ?", (url,)).fetchone()
+            yield
         except sqlite3.OperationalError:
-            return None
+            pass
         except sqlite3.DatabaseError:
             self._discard()
-            return None
-        return [row[0], unpack(row[1])] if row else None
 
     def _connection(self) -> sqlite3.Connection | None:
         if self.folder is None:
@@ -182,8 +178,7 @@ class QrCodes:
                 return None
             except sqlite3.DatabaseError:       # not a database, cut short, or another version
                 db_close(db)
-                for suffix in ("", "-wal", "-shm"):
-                    (self.folder / (CACHE_FILE + suffix)).unlink(missing_ok=True)
+                self._remove_files()
             except OSError:
                 return None
         return None
@@ -196,6 +191,9 @@ class QrCodes:
     def _discard(self) -> None:
         """A cache that cannot be read is thrown away; the codes are made again."""
         self.close()
+        self._remove_files()
+
+    def _remove_files(self) -> None:
         if self.folder is not None:
             for suffix in ("", "-wal", "-shm"):
                 (self.folder / (CACHE_FILE + suffix)).unlink(missing_ok=True)

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from . import citymap, urls
 from .api import api_json
-from .errors import ErrorList
+from .errors import ErrorList, one_line
 from .markdown import to_html
 from .pages import PageJob
 from .qr import QrCodes
@@ -108,8 +108,7 @@ class Renderer:
 
 def explain(exc: Exception) -> str:
     """The error as one short line; its type when the message alone would not say what it is."""
-    text = " ".join(str(exc).split())
-    text = text if len(text) <= 300 else text[:300] + "…"
+    text = one_line(str(exc))
     known = isinstance(exc, (jinja2.TemplateError, ValueError, TypeError, KeyError, AttributeError, LookupError))
     return text if known and text else f"{type(exc).__name__}: {text}"
 

@@ -13,36 +13,44 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 LEFTOVER_KINDS = ("staging", "pending", "old")
 
 
-def write_file(target: Path, data: bytes) -> None:
-    """Write `data` to `target`; an OSError always names the file (a full disk's does not)."""
+@contextmanager
+def naming(target: Path):
+    """An OSError raised inside names `target` when it names no file itself (a full disk's does not)."""
     try:
-        target.write_bytes(data)
+        yield
     except OSError as exc:
         if exc.filename is None:
             raise OSError(exc.errno, exc.strerror, str(target)) from exc
         raise
+
+
+def write_file(target: Path, data: bytes) -> None:
+    with naming(target):
+        target.write_bytes(data)
 
 
 def copy_into(source: Path | str, target: Path) -> None:
-    try:
+    with naming(target):
         shutil.copyfile(source, target)
-    except OSError as exc:
-        if exc.filename is None:
-            raise OSError(exc.errno, exc.strerror, str(target)) from exc
-        raise
 
 
 class DuplicateOutput(Exception):
     """Two pages claimed the same output path."""
 
 
+def leftover_prefixes(output: Path) -> tuple[str, ...]:
+    """How the names of a build's own folders beside `output` start."""
+    return tuple(f".{output.name}.{kind}-" for kind in LEFTOVER_KINDS)
+
+
 def leftovers(output: Path) -> list[Path]:
-    prefixes = tuple(f".{output.name}.{kind}-" for kind in LEFTOVER_KINDS)
+    prefixes = leftover_prefixes(output)
     try:
         return [Path(e.path) for e in os.scandir(output.parent) if e.name.startswith(prefixes)]
     except OSError:

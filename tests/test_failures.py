@@ -163,43 +163,45 @@ def test_a_failure_after_publishing_is_repaired_by_the_next_build(site_copy, tmp
     assert_same_as_clean(site_copy, output, tmp_path)
 
 
-def test_a_source_file_the_build_may_not_read_is_a_failure_not_a_silent_gap(site_copy, tmp_path, monkeypatch):
-    from generator import stages
+def forbid(monkeypatch, owner, name: str, ending: str) -> None:
+    """`owner.name(path)` raises EACCES for a path ending in `ending`, as for a file of another user."""
+    real = getattr(owner, name)
+
+    def forbidden(path):
+        if str(path).endswith(ending):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+    monkeypatch.setattr(owner, name, forbidden)
+
+
+def failed_rebuild(site_copy: Path, tmp_path: Path, make_it_fail) -> str:
+    """Build, edit, break something with `make_it_fail()`, build again: the failure's report, with
+    output/ checked unchanged."""
     output = tmp_path / "output"
     run(site_copy, output)
     before = snapshot(output)
     edit_a_record(site_copy)
-    real = stages.read_file
-
-    def forbidden(path):
-        if path.endswith("dibao-2026-q3.md"):
-            raise PermissionError(errno.EACCES, "Permission denied", path)
-        return real(path)
-    monkeypatch.setattr(stages, "read_file", forbidden)
+    make_it_fail()
     with pytest.raises(BuildFailure) as caught:
         run(site_copy, output)
-    assert caught.value.report().startswith(
+    assert snapshot(output) == before
+    return caught.value.report()
+
+
+def test_a_source_file_the_build_may_not_read_is_a_failure_not_a_silent_gap(site_copy, tmp_path, monkeypatch):
+    from generator import stages
+    report = failed_rebuild(site_copy, tmp_path,
+                            lambda: forbid(monkeypatch, stages, "read_file", "dibao-2026-q3.md"))
+    assert report.startswith(
         "read: content/east/records/jiuzhu/dibao-2026-q3.md: permission denied (没有读写权限)\n"
         "  what to do: give this user access to content/east/records/jiuzhu")
-    assert snapshot(output) == before
 
 
 def test_a_folder_the_build_may_not_list_is_a_failure_not_a_missing_column(site_copy, tmp_path, monkeypatch):
-    import os
     from generator import stamps
-    output = tmp_path / "output"
-    run(site_copy, output)
-    before = snapshot(output)
-    edit_a_record(site_copy)
-    real = os.scandir
 
-    def forbidden(path):
-        if str(path).endswith("content/west"):
-            raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real(path)
-    monkeypatch.setattr(stamps, "FIND", None)                     # the walk, as when find cannot read a folder
-    monkeypatch.setattr(stamps.os, "scandir", forbidden)
-    with pytest.raises(BuildFailure) as caught:
-        run(site_copy, output)
-    assert caught.value.report().startswith("start: content/west: permission denied")
-    assert snapshot(output) == before
+    def unlistable():
+        monkeypatch.setattr(stamps, "FIND", None)                 # the walk, as when find cannot read a folder
+        forbid(monkeypatch, stamps.os, "scandir", "content/west")
+    report = failed_rebuild(site_copy, tmp_path, unlistable)
+    assert report.startswith("start: content/west: permission denied")
