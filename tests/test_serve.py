@@ -164,15 +164,18 @@ def test_path_traversal_is_404_and_never_a_file_outside_output(preview):
             assert headers["content-type"] == "text/html; charset=utf-8"
 
 
+INJECTED = re.compile(rb'<script defer src="/__preview__/preview.js" data-build="[^"]+"></script>\n'
+                      rb'<script defer src="/livereload.js\?host=127.0.0.1&amp;port=\d+"></script>\n')
+
+
 def test_files_are_served_with_their_types_from_output_and_its_sub_path(preview):
     output, url = preview.paths.output, preview.url
     status, headers, body = raw_get(url, "/" + RECORD_PAGE)
     assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
     assert headers["cache-control"] == "no-store"
-    assert body.count(b'src="/__preview__/reload.js"') == 1
-    assert body.index(b"/__preview__/reload.js") < body.rindex(b"</body>")
-    assert body.replace(re.search(rb'<script src="/__preview__/reload.js"[^>]*></script>\n', body).group(0), b"") \
-        == (output / RECORD_PAGE).read_bytes()
+    assert len(INJECTED.findall(body)) == 1
+    assert body.index(b"/__preview__/preview.js") < body.rindex(b"</body>")
+    assert INJECTED.sub(b"", body) == (output / RECORD_PAGE).read_bytes()
     assert raw_get(url, "/gk/" + RECORD_PAGE)[0] == 200                  # as served under site.yaml's base_path
     assert raw_get(url, "/")[0] == 200 and raw_get(url, "/gk/")[0] == 200
     status, headers, _ = raw_get(url, "/east?x=1")
@@ -185,7 +188,9 @@ def test_files_are_served_with_their_types_from_output_and_its_sub_path(preview)
     status, headers, body = raw_get(url, "/" + meta)
     assert status == 200 and headers["content-type"] == "application/octet-stream"
     assert body == (output / meta).read_bytes()                          # binary files are not touched
-    assert raw_get(url, "/__preview__/reload.js")[1]["content-type"] == "text/javascript; charset=utf-8"
+    assert raw_get(url, "/__preview__/preview.js")[1]["content-type"] == "text/javascript; charset=utf-8"
+    status, _, body = raw_get(url, "/livereload.js")                     # livereload's own client
+    assert status == 200 and b"LiveReload" in body
     assert preview_traces(output) == []                                 # injected at serve time only
 
 
@@ -244,7 +249,7 @@ def test_without_any_site_yet_pages_show_the_first_builds_error_until_it_is_fixe
         assert status == 503 and headers["content-type"] == "text/html; charset=utf-8"
         text = body.decode()
         assert "首次构建失败" in text and f"{WEST_YAML}:3: invalid YAML" in text           # the line of the unclosed [
-        assert 'src="/__preview__/reload.js"' in text              # it reloads itself once the site is there
+        assert 'src="/__preview__/preview.js"' in text and 'src="/livereload.js' in text   # it reloads itself
         assert raw_get(server.url, "/static/site.css")[0] == 404
         source.write_text(good, encoding="utf-8")
         wait_for(server.url, lambda s: s["generation"] >= 1)
@@ -299,10 +304,10 @@ def test_a_save_reloads_the_open_tab_and_a_quick_second_save_still_arrives(previ
     retitle(source, RECORD_TITLE, "东区低保公示（第一次修改）")
     expect(title).to_have_text("东区低保公示（第一次修改）", timeout=WAIT_MS)
 
-    # a tab that only connects after a build finished still reloads: hold its event stream meanwhile
+    # a tab that only connects after a build finished still reloads: hold its livereload.js meanwhile
     held = []
-    page.route("**/__preview__/events", lambda route: held.append(route))
-    page.reload()
+    page.route("**/livereload.js*", lambda route: held.append(route))
+    page.reload(wait_until="commit")
     expect(title).to_have_text("东区低保公示（第一次修改）")
     generation = state(preview.url)["generation"]
     retitle(source, "东区低保公示（第一次修改）", "东区低保公示（已连上前改）")
@@ -310,7 +315,7 @@ def test_a_save_reloads_the_open_tab_and_a_quick_second_save_still_arrives(previ
     assert len(held) == 1
     expect(title).to_have_text("东区低保公示（第一次修改）")
     held[0].continue_()
-    page.unroute("**/__preview__/events")
+    page.unroute("**/livereload.js*")
     expect(title).to_have_text("东区低保公示（已连上前改）", timeout=WAIT_MS)
 
     retitle(source, "东区低保公示（已连上前改）", "东区低保公示（第二次修改）")

@@ -1,16 +1,23 @@
-"""What is sent: content types, the reload script and its tag (added to HTML at serve time, never
-to output/), and the pages shown when there is no site yet or no such file."""
+"""What is sent besides the site's files: content types, the two script tags added to HTML at serve
+time (never to output/), the preview's livereload.js plugin (the error overlay and the build token),
+and the pages shown when there is no site yet or no such file."""
 from __future__ import annotations
 
 import mimetypes
+import re
+from html import escape
 from pathlib import PurePosixPath
 
 PREVIEW_PREFIX = "/__preview__/"
+STATE_PATH = PREVIEW_PREFIX + "state"
+PLUGIN_ID = "jczwgk-preview"
 
 UTF8_TYPES = {".html": "text/html", ".htm": "text/html", ".css": "text/css", ".js": "text/javascript",
               ".mjs": "text/javascript", ".json": "application/json", ".geojson": "application/geo+json",
               ".xml": "application/xml", ".txt": "text/plain", ".svg": "image/svg+xml"}
 BINARY_TYPES = {".wasm": "application/wasm", ".pagefind": "application/octet-stream"}
+# A Host header the tags may repeat: a name or IPv4 address, or a bracketed IPv6 one, and a port.
+HOST_HEADER = re.compile(r"(?P<host>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(?P<port>\d{1,5}))?")
 
 
 def content_type(name: str) -> str:
@@ -24,25 +31,33 @@ def content_type(name: str) -> str:
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-def reload_tag(build: str) -> bytes:
-    return f'<script src="{PREVIEW_PREFIX}reload.js" data-build="{build}"></script>\n'.encode()
+def livereload_src(host_header: str) -> str:
+    """livereload.js's address with the host and port it must connect back to. livereload.js reads
+    them from its own address, which fails for an IPv6 host or a default port: say them outright."""
+    match = HOST_HEADER.fullmatch(host_header or "")
+    if not match:
+        return "/livereload.js"
+    return f"/livereload.js?host={match['host']}&port={match['port'] or 80}"
 
 
-def inject(html: bytes, build: str) -> bytes:
-    """The reload script, before the last </body> (or at the end)."""
+def script_tags(build: str, host_header: str) -> bytes:
+    """Our plugin first (livereload.js picks up plugins defined before it runs), then livereload.js;
+    deferred, so they run in this order after the page is parsed and never hold up its display."""
+    return (f'<script defer src="{PREVIEW_PREFIX}preview.js" data-build="{escape(build)}"></script>\n'
+            f'<script defer src="{escape(livereload_src(host_header))}"></script>\n').encode()
+
+
+def inject(html: bytes, build: str, host_header: str) -> bytes:
+    """The script tags, before the last </body> (or at the end)."""
     at = html.lower().rfind(b"</body>")
-    tag = reload_tag(build)
-    return html[:at] + tag + html[at:] if at >= 0 else html + tag
-
-
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    tags = script_tags(build, host_header)
+    return html[:at] + tags + html[at:] if at >= 0 else html + tags
 
 
 def no_site_page(error: str | None) -> bytes:
     """Served for pages while output/ does not exist yet."""
     if error:
-        body = f"<h1>首次构建失败，还没有可预览的网站</h1>\n<pre>{escape(error)}</pre>\n<p>改正后保存，本页会自动刷新。</p>"
+        body = f"<h1>首次构建失败，还没有可预览的网站</h1>\n<pre>{escape(error, quote=False)}</pre>\n<p>改正后保存，本页会自动刷新。</p>"
     else:
         body = "<h1>正在首次构建网站</h1>\n<p>构建完成后本页会自动刷新。</p>"
     return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8"><title>预览</title></head>\n'
@@ -52,12 +67,17 @@ def no_site_page(error: str | None) -> bytes:
 NOT_FOUND_PAGE = ('<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8"><title>未找到</title></head>\n'
                   "<body>\n<h1>未找到该页面</h1>\n</body>\n</html>\n").encode()
 
-RELOAD_JS = r"""/* Preview only, never in output/: reloads the tab after a rebuild, shows build errors. */
+# A livereload.js plugin (livereload.js adds every window.LiveReloadPlugin* it finds when it starts).
+# Its analyze() tells the server, on every connect, which build the page was served from, so a tab
+# that connects only after a rebuild still reloads; a "reload" of STATE_PATH is ours: it fetches the
+# state and shows or hides the error overlay without reloading the page.
+PREVIEW_JS = (r"""/* Preview only, never in output/: the build this page was served from, and build errors. */
 (function () {
   "use strict";
   var me = document.currentScript;
   var build = me ? me.getAttribute("data-build") : "";
-  var source = null, overlay = null, hidden = null;
+  var STATE = "%(state)s";
+  var overlay = null, hidden = null;
 
   function makeOverlay() {
     var box = document.createElement("div");
@@ -92,28 +112,22 @@ RELOAD_JS = r"""/* Preview only, never in output/: reloads the tab after a rebui
     overlay.querySelector("pre").textContent = error;
   }
 
-  function update(state) {
-    if (state.build !== build) { location.reload(); return; }
-    show(state.error);
+  function refresh() {
+    fetch(STATE, {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (state) {
+      if (state.build !== build) { location.reload(); return; }
+      show(state.error);
+    });
   }
 
-  function connect() {
-    if (source || document.visibilityState === "hidden") return;
-    source = new EventSource("/__preview__/events");
-    source.onmessage = function (event) { update(JSON.parse(event.data)); };
-  }
-
-  function disconnect() {
-    if (source) { source.close(); source = null; }
-  }
-
-  /* Hidden tabs let go of their connection (browsers allow only six per server) and catch up,
-     reloading if needed, when shown again: the server sends its state on every connect. */
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden") disconnect(); else connect();
-  });
-  window.addEventListener("pagehide", disconnect);
-  window.addEventListener("pageshow", connect);
-  connect();
+  function PreviewPlugin() {}
+  PreviewPlugin.identifier = "%(plugin)s";
+  PreviewPlugin.version = "1";
+  PreviewPlugin.prototype.analyze = function () { return {build: build}; };
+  PreviewPlugin.prototype.reload = function (path) {
+    if (path !== STATE) return false;
+    refresh();
+    return true;
+  };
+  window.LiveReloadPluginJczwgkPreview = PreviewPlugin;
 })();
-""".encode()
+""" % {"state": STATE_PATH, "plugin": PLUGIN_ID}).encode()

@@ -42,6 +42,7 @@ class Preview:
         self.closed = False
         self.building = False
         self.searching = False                    # the search index follows the pages it was built with
+        self.listeners: list[Callable[[bool], None]] = []   # told after every build: did it succeed
         self._state = threading.Condition()
         self._work = threading.Condition()
         self._queued = False
@@ -81,6 +82,8 @@ class Preview:
             self.error = error
             self.version += 1
             self._state.notify_all()
+        for listener in self.listeners:
+            listener(succeeded)
 
     # rebuilds
 
