@@ -8,7 +8,7 @@ from pathlib import Path
 
 STATE_FORMAT = 1
 SHAPING_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "zxing-cpp", "folium", "xstatic-leaflet",
-                     "pagefind-bin-extended", "pyyaml")
+                     "pagefind-bin-extended", "pyyaml", "python-stdnum")     # stdnum: the guard's verdicts
 
 
 def generator_version() -> str:
