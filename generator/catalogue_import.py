@@ -16,7 +16,7 @@ import yaml
 from .catalogue_columns import (COLUMNS, IGNORED_HEADERS, REQUIRED, VALUE_ALIASES, Column, column_for,
                                 split_list)
 from .schema import SLUG_RE
-from .sheets import Sheet, column_letter, read_sheets
+from .sheets import Sheet, read_sheets
 
 HEADER_SCAN_ROWS = 10
 MIN_HEADER_MATCHES = 4
@@ -112,6 +112,7 @@ def pick(lower: str, upper: str) -> HeaderCell:
 
 
 def check_columns(path: Path, sheet: Sheet, data_row: int, columns: list, result: ImportResult) -> None:
+    from openpyxl.utils import get_column_letter     # openpyxl only when a sheet is read (a .csv needs none)
     seen = {c.key for c in columns if isinstance(c, (Column, MarkColumn))}
     if "type" not in seen:
         seen.add("type")
@@ -119,7 +120,7 @@ def check_columns(path: Path, sheet: Sheet, data_row: int, columns: list, result
                             "are taken as 政务服务事项, the others as 非政务服务事项")
     for index, column in enumerate(columns):
         if isinstance(column, str):
-            result.notes.append(f"{path.name} sheet '{sheet.name}' column {column_letter(index)}: "
+            result.notes.append(f"{path.name} sheet '{sheet.name}' column {get_column_letter(index + 1)}: "
                                 f"unknown column '{column}' ignored (not a standard element)")
     for key in REQUIRED:
         if key not in seen:
@@ -129,6 +130,7 @@ def check_columns(path: Path, sheet: Sheet, data_row: int, columns: list, result
 
 def item_from_row(path: Path, sheet: Sheet, index: int, columns: list, platform: str,
                   result: ImportResult) -> dict | None:
+    from openpyxl.utils import get_column_letter
     row = sheet.rows[index]
     cells = {c.key: (cell(row, i), i) for i, c in enumerate(columns) if isinstance(c, Column)}
     marked = marked_values(row, columns)
@@ -139,7 +141,7 @@ def item_from_row(path: Path, sheet: Sheet, index: int, columns: list, platform:
     if "type" not in cells:
         cells["type"] = ("政务服务事项" if cells.get("service_name", ("", 0))[0] else "非政务服务事项", 0)
     where = lambda key: (f"{path.name} sheet '{sheet.name}' row {index + 1} column "  # noqa: E731
-                         f"{column_letter(cells[key][1])} ({next(c.header for c in COLUMNS if c.key == key)})")
+                         f"{get_column_letter(cells[key][1] + 1)} ({next(c.header for c in COLUMNS if c.key == key)})")
     item, before = {}, len(result.problems)
     for key in REQUIRED:
         item[key] = cell_value(key, cells[key][0], where, result)

@@ -67,12 +67,3 @@ def cell_text(value) -> str:
         value = int(value)
     return str(value).strip()
 
-
-def column_letter(index: int) -> str:
-    """0-based column index → spreadsheet letters (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
