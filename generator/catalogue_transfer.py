@@ -10,6 +10,7 @@ from .errors import BuildError
 from .paths import ProjectPaths
 from .session import read_site
 from .sheets import SheetError
+from .textcodec import decode_utf8
 from .yamlsource import YamlSyntaxError, parse_yaml
 
 OK, FAILED = 0, 1
@@ -76,9 +77,12 @@ def column_name(paths: ProjectPaths, column: str) -> str:
 def load(path: Path) -> dict:
     """A YAML file of the project, read the way the build reads it (errors name the line)."""
     try:
-        return parse_yaml(path.read_text(encoding="utf-8-sig")) or {}
+        return parse_yaml(decode_utf8(path.read_bytes())) or {}
     except OSError as exc:
         raise SystemExit(f"{path}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise SystemExit(f"{path}:{line}: file is not UTF-8 text") from None
     except YamlSyntaxError as exc:
         raise SystemExit(f"{path}:{exc.line}: {exc.problem}") from None
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ErrorList
+from .textcodec import decode_utf8
 from .yamlsource import YamlSyntaxError, parse_yaml
 
 
@@ -67,7 +68,8 @@ def read_markdown(path: Path, errors: ErrorList, data: bytes | None = None) -> D
 
 
 def read_text(path: Path, errors: ErrorList, data: bytes | None = None) -> str | None:
-    """The file as text (`data`: its bytes, when the caller has read them already)."""
+    """The file as text (`data`: its bytes, when the caller has read them already). Content is UTF-8
+    (a BOM allowed): GB18030 is read only from office exports (sheets, mask), never here."""
     if data is None:
         try:
             data = path.read_bytes()
@@ -75,7 +77,7 @@ def read_text(path: Path, errors: ErrorList, data: bytes | None = None) -> str |
             errors.add(path, None, "file is missing", "this file to exist")
             return None
     try:
-        return data.decode("utf-8-sig")
+        return decode_utf8(data)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         errors.add(path, line, "file is not UTF-8 text", "UTF-8 encoding")

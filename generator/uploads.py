@@ -29,6 +29,8 @@ from io import BytesIO
 import defusedxml
 from defusedxml.expatreader import DefusedExpatParser
 
+from .textcodec import UTF8_BOM, decode_utf8
+
 STATIC, ATTACHMENT = "static", "attachment"
 
 IMAGES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".ico")
@@ -100,10 +102,10 @@ def check_upload(place: str, name: str, data: bytes) -> list[Refusal]:
         return [] if data[4:8] == b"ftyp" else [mismatch("an MP4 video", data)]
     if suffix == ".svg":
         return svg_refusals(data)
-    if suffix in TEXT and MARKUP_START.match(data.lstrip(b"\xef\xbb\xbf")):
+    if suffix in TEXT and MARKUP_START.match(data.lstrip(UTF8_BOM)):
         return [Refusal(1, f"the file is an HTML or XML page named '{suffix}'", f"{suffix[1:].upper()} text")]
     if suffix == ".css":
-        return css_refusals(data.decode("utf-8-sig", errors="replace"), 1)
+        return css_refusals(decode_utf8(data, errors="replace"), 1)
     return []
 
 
@@ -113,7 +115,7 @@ def signature_refusals(suffix: str, data: bytes) -> list[Refusal]:
 
 
 def mismatch(kind: str, data: bytes) -> Refusal:
-    looks = "an HTML/XML page" if MARKUP_START.match(data.lstrip(b"\xef\xbb\xbf")) else "something else"
+    looks = "an HTML/XML page" if MARKUP_START.match(data.lstrip(UTF8_BOM)) else "something else"
     return Refusal(None, f"the file's contents are not {kind} (they look like {looks})",
                    f"{kind}, saved by a program that makes that format")
 
