@@ -32,3 +32,21 @@ def test_relative_links_and_images_point_into_the_files_folder():
                         "html.parser")
     assert doc.find("img")["src"] == "../files/photo.png"
     assert [a["href"] for a in doc.find_all("a")] == ["../files/list.csv", "https://x.cn/a", "#a"]
+
+
+def test_footnotes_link_both_ways_in_chinese_and_keep_no_other_ids_or_classes():
+    doc = parsed("依据有关规定[^1]。\n\n[^1]: 国办发〔2019〕54号。\n\n"
+                 '<a id="main" class="x" aria-label="y" href="#main">跳</a>')
+    ref = doc.find("sup", class_="footnote-ref").find("a")
+    note = doc.find("section", class_="footnotes").find("li")
+    assert ref["href"] == "#" + note["id"] and "国办发〔2019〕54号" in note.text
+    back = note.find("a", class_="footnote-backref")
+    assert back["href"] == "#" + ref["id"] and back["aria-label"] == "返回正文"
+    smuggled = doc.find("a", string="跳")
+    assert not smuggled.get("id") and not smuggled.get("class") and not smuggled.get("aria-label")
+
+
+def test_a_list_right_after_its_paragraph_and_bare_addresses():
+    doc = parsed("申请材料如下：\n- 身份证\n- 户口簿\n\n详见 https://www.changsha.gov.cn/zfxxgk/ 。")
+    assert [li.text for li in doc.find_all("li")] == ["身份证", "户口簿"]
+    assert doc.find("a")["href"] == "https://www.changsha.gov.cn/zfxxgk/"

@@ -62,7 +62,7 @@ class ReloadSocket(LiveReloadHandler):
 
     def catch_up(self, page_build: str | None) -> None:
         """A page served before the latest build reloads; one served after it shows the error, if any."""
-        version, state = self.preview.snapshot()
+        _, state = self.preview.snapshot()
         if page_build != state["build"]:
             self.send_message(reload_message(RELOAD_PAGE))
         elif state["error"]:
