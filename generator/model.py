@@ -46,6 +46,7 @@ class SiteConfig:
     footer: Footer
     map_tiles: str | None = None          # optional tile URL template for the front-page map
     map_attribution: str | None = None    # its attribution (required with map_tiles)
+    precompress: tuple[str, ...] = ()     # gzip / brotli copies beside the text files (precompress.py)
 
     @property
     def domain_name(self) -> str:

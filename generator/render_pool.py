@@ -24,6 +24,7 @@ from .errors import ContentError, ErrorList
 from .pages import PageJob
 from .progress import Progress
 from .render import Renderer
+from .precompress import write_copies
 from .write import write_file
 from .search import document_digest, documents_folder, search_document, shard_of
 
@@ -39,6 +40,7 @@ class PageResult:
     mtime_ns: int
     content: bytes
     doc: bytes
+    copies: tuple = ()          # the precompressed copies written beside it: (suffix, size, mtime_ns)
 
 
 @dataclass
@@ -57,8 +59,9 @@ class Rendered:
         self.qr_used |= other.qr_used
 
 
-# What forked workers inherit: (renderer, jobs, build folder, project root, shard counts).
-_shared: tuple[Renderer, list[PageJob], Path, Path | None, dict | None] | None = None
+# What forked workers inherit: (renderer, jobs, build folder, project root, shard counts,
+# precompressed copies' formats).
+_shared: tuple[Renderer, list[PageJob], Path, Path | None, dict | None, tuple[str, ...]] | None = None
 
 
 def can_fork() -> bool:
@@ -66,13 +69,16 @@ def can_fork() -> bool:
 
 
 def render_jobs(renderer: Renderer, jobs: list[PageJob], folder: Path, root: Path | None,
-                progress: Progress, workers: int | None = None, shards: dict | None = None) -> Rendered:
+                progress: Progress, workers: int | None = None, shards: dict | None = None,
+                precompress: tuple[str, ...] = ()) -> Rendered:
     """Render `jobs` into `folder`. With `shards` (column -> its number of search shards; a full
     build) each indexed page's search document is also written where its shard is indexed from
-    (search.documents_folder), so that the indexers need not read the pages again."""
+    (search.documents_folder), so that the indexers need not read the pages again. With
+    `precompress` (formats) each page's compressed copies are written beside it, by the process
+    that rendered it."""
     global _shared
     workers = workers or os.cpu_count() or 1
-    _shared = (renderer, jobs, folder, root, shards)
+    _shared = (renderer, jobs, folder, root, shards, precompress)
     try:
         if len(jobs) < PARALLEL_FROM or workers < 2 or not can_fork():
             return render_in_process(len(jobs), progress)
@@ -126,7 +132,7 @@ def render_in_workers(count: int, workers: int, progress: Progress) -> Rendered:
 
 
 def render_slice(start: int, end: int) -> Rendered:
-    renderer, jobs, folder, root, shards = _shared
+    renderer, jobs, folder, root, shards, precompress = _shared
     errors = ErrorList(root=root)
     qr = renderer.qr
     encoded_before, reused_before = qr.encoded, qr.reused
@@ -140,13 +146,14 @@ def render_slice(start: int, end: int) -> Rendered:
         target = folder / job.path
         write_file(target, data)
         stat = target.stat()
+        copies = write_copies(target, data, precompress) if precompress else ()
         document = search_document(text) if job.context.get("search") else None
         doc = document_digest(document)
         if document is not None and shards:
             write_document(folder, job, document, shards)
         result.pages[job.path] = PageResult(frozenset(interned.setdefault(f, f) for f in reads),
                                             stat.st_size, stat.st_mtime_ns,
-                                            hashlib.blake2b(data, digest_size=16).digest(), doc)
+                                            hashlib.blake2b(data, digest_size=16).digest(), doc, copies)
     result.errors = errors.errors
     result.qr_encoded = qr.encoded - encoded_before
     result.qr_reused = qr.reused - reused_before

@@ -29,6 +29,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import urls
+from .precompress import compress_folder
 from .write import write_file
 
 SHARD_PAGES = 800          # about this many indexed pages per shard (re-indexing one takes ~1 s)
@@ -84,8 +85,12 @@ def document_digest(document: str | None) -> bytes:
     return hashlib.blake2b(document.encode(), digest_size=16).digest() if document is not None else b""
 
 
-def shard_digest(pages: list[tuple[str, bytes]]) -> str:
+def shard_digest(pages: list[tuple[str, bytes]], precompress: tuple[str, ...] = ()) -> str:
+    """What a shard's bundle is made from: Pagefind's version, its pages' documents, and the
+    formats of the precompressed copies it carries."""
     digest = hashlib.blake2b(pagefind_version().encode(), digest_size=16)
+    if precompress:
+        digest.update(("precompress=" + ",".join(precompress) + "\0").encode())
     for path, doc in sorted(pages):
         digest.update(path.encode() + b"\0" + doc)
     return digest.hexdigest()
@@ -112,6 +117,7 @@ class ShardJob:
     fresh: frozenset = frozenset()    # pages rendered since the kept documents were cut
     digest: str = ""                  # the shard's digest (shard_digest) once indexed
     last: str | None = None           # its digest after the last build, which the kept ones match
+    precompress: tuple[str, ...] = () # formats of the copies to write of the bundle's scripts
 
     @property
     def bundle(self) -> str:
@@ -123,17 +129,19 @@ def index_shards(jobs: list[ShardJob], target: Path, scratch: Path) -> tuple[Sea
     started = time.perf_counter()
     exe = pagefind_executable()
     scratch.mkdir(parents=True, exist_ok=True)
+    memo: dict = {}                   # every bundle holds the same Pagefind scripts: compressed once
     try:
         with ThreadPoolExecutor(max(1, min(INDEXERS, len(jobs)))) as pool:
-            failures = [f for f in pool.map(lambda job: index_shard(exe, job, target, scratch), jobs) if f]
+            failures = [f for f in pool.map(lambda job: index_shard(exe, job, target, scratch, memo), jobs) if f]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return SearchStats(len(jobs), 0, time.perf_counter() - started, peak), failures
 
 
-def index_shard(exe: Path, job: ShardJob, target: Path, scratch: Path) -> str:
-    """Bring the shard's documents up to date, run Pagefind over them; "" when it worked."""
+def index_shard(exe: Path, job: ShardJob, target: Path, scratch: Path, memo: dict | None = None) -> str:
+    """Bring the shard's documents up to date, run Pagefind over them, write the precompressed
+    copies of its scripts; "" when it worked."""
     folder = shard_documents(job, scratch)
     try:
         bundle = target / job.bundle
@@ -143,6 +151,7 @@ def index_shard(exe: Path, job: ShardJob, target: Path, scratch: Path) -> str:
         if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
             message = (run.stderr or run.stdout).strip().splitlines()
             return f"{job.bundle}: " + (message[-1] if message else f"pagefind exited with {run.returncode}")
+        compress_folder(bundle, job.precompress, memo)
         if job.kept is not None and folder != job.kept:
             shutil.rmtree(job.kept, ignore_errors=True)
             job.kept.parent.mkdir(parents=True, exist_ok=True)

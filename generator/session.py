@@ -36,7 +36,7 @@ from .write import remove_leftovers
 from .stages import Build, BuildOptions, BuildResult, bulk_objects
 
 META = ("tree", "source_listing", "output_listing", "contexts", "themes", "settings", "late", "counts", "shards",
-        "assets", "exemptions", "counters", "records", "html_pages")
+        "assets", "exemptions", "counters", "records", "html_pages", "precompress")
 
 
 class Session:

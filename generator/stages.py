@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import search, urls
+from . import precompress, search, urls
 from .assets import Asset, package_digest, site_assets
 from .digest import ABSENT, digest_text
 from .errors import ErrorList
@@ -50,7 +50,7 @@ from .stamps import folder_line, line_path, stamp_line
 from .store import SMALL_LISTS, Change
 from .themes import DEFAULT_THEME
 from .views import SiteView, facet_digest
-from .write import BuildOutput, scan_output
+from .write import COPY_SUFFIXES, BuildOutput, scan_output
 
 STRUCTURE_ROLES = ("static", "attachment", "template", "column")   # a file of these added or gone: settings again
 SMALL_ROLES = ("catalogue", "townships", "topic", "attachment")     # a change to these: every rule checked
@@ -108,6 +108,8 @@ class Build:
         self.scans: Scans | None = None
         self.source_listing: bytes | None = None
         self.settings_changed = False
+        self.precompress: tuple[str, ...] = ()          # formats of the precompressed copies (site.yaml)
+        self.precompress_changed = False                 # ... not the last build's: every file again
 
     def run(self, started: float, changed_paths: set[Path] | None, on_pages: Callable[[], None],
             scans: Scans | None = None, save: Callable[[], None] | None = None) -> BuildResult:
@@ -119,6 +121,8 @@ class Build:
             tree = self.read_sources(changed_paths)
             s.stage = "plan"
             full = s.graph.empty or not self.paths.output.is_dir()
+            self.precompress = s.settings.config.precompress if s.settings.config else ()
+            self.precompress_changed = not full and tuple(s.meta.get("precompress") or ()) != self.precompress
             self.forced, unknown = self.forced_pages(full)
             plan = self.plan(self.changed_facets(), self.forced, full)
             late = self.late_groups(plan)
@@ -439,20 +443,42 @@ class Build:
         journal = set(s.state.journal()) - s.settled
         self.forced_paths = journal
         forced = {pid for p in journal if (pid := s.graph.page_ids.get(p)) is not None}
+        if self.precompress_changed:                     # copies to make or to remove beside every page
+            forced |= set(s.graph.page_ids.values())
         if s.trusted and not journal:
             return forced, []
         suspects = self.output_differences()
         self.output_suspects = suspects | journal
         assets = s.meta.get("assets") or {}
         unknown = []
-        for path in sorted(suspects):
+        for path in sorted(suspects):                    # a file before its copies (a prefix sorts first)
             pid = s.graph.page_ids.get(path)
             if pid is not None:
                 if not same_output(self.paths.output, s.graph, pid):
                     forced.add(pid)
+            elif (base := precompress.base_of(path, self.precompress)) is not None and \
+                    (base in assets or base in s.graph.page_ids):
+                self.check_copy(base, path, forced, unknown)
             elif path not in assets and not path.endswith("/pagefind/") and (self.paths.output / path).exists():
                 unknown.append(path)
         return forced, unknown
+
+    def check_copy(self, base: str, copy: str, forced: set[int], unknown: list[str]) -> None:
+        """A precompressed copy whose listing line is not the one the last build left: its file
+        is made again when the copy is not the one this build would write (cut short, edited,
+        gone), and a copy no build would write is removed."""
+        pid = self.s.graph.page_ids.get(base)
+        if pid in forced or (pid is None and base in self.output_suspects):
+            return                                       # written again with its file anyway
+        current = precompress.copy_is_current(self.paths.output, base, copy, self.precompress)
+        if current is None:
+            if (self.paths.output / copy).exists():
+                unknown.append(copy)
+        elif not current:
+            if pid is not None:
+                forced.add(pid)
+            else:
+                self.output_suspects.add(base)           # an asset: copied again (copy_assets)
 
     def output_differences(self) -> set[str]:
         """Output paths whose listing line is not the one the last build left."""
@@ -508,7 +534,8 @@ class Build:
         progress = Progress("渲染页面", len(jobs), enabled=self.options.progress)
         renderer = Renderer(s.store, s.themes, s.qr)
         shards = dict(s.store.late["counts"]) if target.full else None
-        rendered = render_jobs(renderer, jobs, target.folder, self.paths.root, progress, self.options.workers, shards)
+        rendered = render_jobs(renderer, jobs, target.folder, self.paths.root, progress, self.options.workers, shards,
+                               self.precompress)
         for error in rendered.errors:
             self.errors.add(error.path, error.line, error.message, error.expected)
         self.errors.raise_if_any("render")
@@ -523,19 +550,22 @@ class Build:
         assets = site_assets(s.store, tree)
         before = {} if full else (s.meta.get("assets") or {})
         suspects = self.output_suspects or set()
-        kept, copied = {}, []
+        kept, copied, copies = {}, [], {}
         for path, asset in assets.items():
             digest = self.asset_digest(asset)
             old = before.get(path)
-            if old and old[0] == digest and path not in suspects and path not in self.forced_paths:
+            if old and old[0] == digest and path not in suspects and path not in self.forced_paths \
+                    and not self.precompress_changed:
                 kept[path] = old
                 continue
             written = target.copy_file(path, asset.file)
             stat = written.stat()
             kept[path] = (digest, stat.st_size, stat.st_mtime_ns)
             copied.append(path)
+            if self.precompress and precompress.compressible(path):
+                copies[path] = precompress.write_copies(written, read_file(str(written)), self.precompress)
         removed = [p for p in before if p not in assets]
-        return {"assets": kept, "copied": copied, "removed": removed}
+        return {"assets": kept, "copied": copied, "removed": removed, "copies": copies}
 
     def asset_digest(self, asset: Asset) -> str:
         if asset.source.startswith("pkg:"):
@@ -560,22 +590,24 @@ class Build:
         shards = [tuple(x) for x in s.store.late["shards"]]
         counts = dict(s.store.late["counts"])
         before = {} if full else dict(s.meta.get("shards") or {})
-        touched = set(shards) if full else self.touched_shards(plan, rendered, counts, shards)
+        touched = set(shards) if full or self.precompress_changed else \
+            self.touched_shards(plan, rendered, counts, shards)
         members = shard_members(s.graph, plan, rendered, counts, touched, full)
         wanted = {name: digest for name, digest in before.items() if map_shard(name) in set(shards)}
         built = target.folder if full else self.paths.output
         jobs = []
         for column, number in sorted(touched & set(shards)):
             name, pages = f"{column}/{number}", members.get((column, number), [])
-            wanted[name] = search.shard_digest(pages)
-            if before.get(name) == wanted[name] and search.bundle_complete(self.paths.output, column, number):
+            wanted[name] = search.shard_digest(pages, self.precompress)
+            if before.get(name) == wanted[name] and search.bundle_complete(self.paths.output, column, number) \
+                    and not self.journal_names_bundle(column, number):
                 continue
             sources = [(path, built / path) for path, _doc in pages]
             documents = search.documents_folder(target.folder, column, number) if full else None
             kept = search.kept_documents(s.state.folder, column, number)
             fresh = frozenset(path for path, _doc in pages if path in rendered.pages)
             jobs.append(search.ShardJob(column, number, sources, documents, kept, fresh, wanted[name],
-                                        before.get(name)))
+                                        before.get(name), self.precompress))
         removed = [urls.search_bundle(*map_shard(n)) for n in before if map_shard(n) not in set(shards)]
         return SearchPlan(jobs, removed, wanted, shards, started, s.state.folder)
 
@@ -598,10 +630,16 @@ class Build:
             if page is not None and page.column:
                 touched.add((page.column, page.shard))
         for column, number in shards:
-            if urls.search_bundle(column, number) in self.forced_paths or \
+            if self.journal_names_bundle(column, number) or \
                     not search.bundle_complete(self.paths.output, column, number):
                 touched.add((column, number))
         return touched
+
+    def journal_names_bundle(self, column: str, number: int) -> bool:
+        """Was the shard's bundle about to be swapped in by a build cut short? That build may have
+        saved the shard's new digest already (it saves while the indexers run): the bundle in
+        output/ is then complete but not the one the digest stands for."""
+        return urls.search_bundle(column, number).rstrip("/") in self.forced_paths
 
     def publish_pages(self, target: BuildOutput, plan: Plan, rendered: Rendered, assets: dict,
                       unknown: list[str]) -> None:
@@ -660,7 +698,8 @@ class Build:
             graph.set_group(key, fids(made.reads), children, tuple(page_ids), made.depth)
         self.reshard(counts)
         s.meta["html_pages"] = self.html_pages(plan, full)
-        s.meta.update(assets=assets["assets"], shards=shards[2], counts=sorted(counts.items()))
+        s.meta.update(assets=assets["assets"], shards=shards[2], counts=sorted(counts.items()),
+                      precompress=self.precompress)
         s.meta["output_listing"] = self.output_listing(plan, rendered, assets, shards, full)
 
     def reshard(self, counts: dict[str, int]) -> None:
@@ -684,11 +723,14 @@ class Build:
             lines = Listing(split(self.scans.output_listing() if self.scans is not None else saved))
             for path in self.deleted:
                 lines.remove(path)
+                put_copies(lines, path, ())
         for path, result in rendered.pages.items():
             lines.put(path, stamp_line(path, result.size, result.mtime_ns))
+            put_copies(lines, path, result.copies)
         for path in assets["copied"] if not full else assets["assets"]:
             _digest, size, mtime = assets["assets"][path]
             lines.put(path, stamp_line(path, size, mtime))
+            put_copies(lines, path, assets["copies"].get(path, ()))
         for column in {c for c, _n in shards[3]}:
             lines.put(f"{column}/pagefind/", folder_line(f"{column}/pagefind"))
         for bundle in shards[1]:
@@ -696,6 +738,16 @@ class Build:
             if not (self.paths.output / column / "pagefind").is_dir():
                 lines.remove(f"{column}/pagefind/")
         return joined(lines.lines)
+
+
+def put_copies(lines: "Listing", path: str, copies: tuple) -> None:
+    """The lines of a file's precompressed copies: those just written, no others."""
+    made = {suffix: (size, mtime) for suffix, size, mtime in copies}
+    for suffix in COPY_SUFFIXES:
+        if suffix in made:
+            lines.put(path + suffix, stamp_line(path + suffix, *made[suffix]))
+        else:
+            lines.remove(path + suffix)
 
 
 class Listing:

@@ -9,6 +9,7 @@ from typing import Any
 from . import schema as s
 from .errors import ErrorList
 from .load import Document
+from .precompress import formats_of
 from .model import (Attachment, ColumnConfig, Domain, Footer, Item, Record, SiteConfig, Source, Subcolumn, Topic,
                     Township)
 from .schema import Field, read_fields
@@ -30,6 +31,7 @@ SITE_FIELDS = [
     Field("service_platform", "政务服务平台地址", s.http_url),
     Field("page_size", "每页条数", s.positive_int, False, 20), Field("footer", "页脚标识", lambda v: v),
     Field("map", "首页地图", lambda v: v, False),
+    Field("precompress", "预压缩副本", lambda v: precompress_formats(v), False, ()),
 ]
 MAP_FIELDS = [Field("tiles", "地图瓦片地址", s.http_url), Field("attribution", "瓦片版权说明", s.text)]
 CITY_FIELDS = [Field("name", "城市名称", s.text), Field("adcode", "行政区划代码", s.adcode),
@@ -98,7 +100,14 @@ def site_config(doc: Document | None, errors: ErrorList) -> SiteConfig | None:
     base_path = "/" + values["base_path"].strip("/") + "/" if values["base_path"].strip("/") else "/"
     return SiteConfig(values["site_name"], city["name"], city["adcode"], city["column"],
                       values["base_url"], base_path, values["service_platform"], values["page_size"],
-                      Footer(**footer), *map_options(doc, values["map"], errors))
+                      Footer(**footer), *map_options(doc, values["map"], errors), values["precompress"])
+
+
+def precompress_formats(value: Any) -> tuple[str, ...]:
+    try:
+        return formats_of(value)
+    except ValueError as exc:
+        raise s.Invalid(str(exc)) from None
 
 
 def map_options(doc: Document, value, errors: ErrorList) -> tuple[str | None, str | None]:

@@ -4,7 +4,9 @@ the output first; nothing in output/ changes until the whole build has succeeded
 - a full build (no previous output, or --clean) swaps its folder in for output/ in one step;
 - an incremental build moves its files into output/ one by one, each with one rename, so every
   file is always whole, after listing them in the journal (state.py); files of pages that no longer
-  exist are removed, and so are folders left empty.
+  exist are removed, and so are folders left empty. A file's precompressed copies
+  (`<file>.gz`, `<file>.br`, precompress.py) go with it: moved in just before it, or removed when
+  the new file has none; removed just before it.
 
 Leftovers of a killed build (its folder, a half-made search bundle) are removed by the next build.
 """
@@ -17,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 LEFTOVER_KINDS = ("staging", "pending", "old")
+COPY_SUFFIXES = (".gz", ".br")           # the names of a file's precompressed copies (precompress.py)
 
 
 @contextmanager
@@ -112,6 +115,12 @@ class BuildOutput:
         for relative in files:
             target = self.output / relative
             target.parent.mkdir(parents=True, exist_ok=True)
+            for suffix in COPY_SUFFIXES:
+                copy = self.folder / (relative + suffix)
+                if copy.exists():
+                    os.replace(copy, self.output / (relative + suffix))
+                else:
+                    (self.output / (relative + suffix)).unlink(missing_ok=True)
             os.replace(self.folder / relative, target)
         for bundle in bundles:
             swap_folder(self.folder / bundle, self.output / bundle)
@@ -142,6 +151,8 @@ def remove_file(output: Path, relative: str) -> None:
     if target.is_dir() and not target.is_symlink():
         shutil.rmtree(target, ignore_errors=True)
     else:
+        for suffix in COPY_SUFFIXES:                     # its precompressed copies first
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
         target.unlink(missing_ok=True)
     prune_empty(target.parent, stop=output)
 

@@ -399,17 +399,52 @@ def test_randomised_edits_each_match_a_clean_build(site_copy, tmp_path):
     assert len(done) >= 30
 
 
+def test_a_build_cut_short_before_its_search_bundle_is_in_place_indexes_it_again(built, tmp_path, monkeypatch):
+    """An incremental build saves its state (the shard's new digest) while Pagefind runs; killed
+    before the new bundle replaces the old one, it leaves a complete bundle of the old pages. The
+    journal names the bundle, so the next build indexes that shard again."""
+    import generator.write
+    root, output = built
+    replace(root / "content/east/records/jiuzhu/dibao-2026-q3.md", "第三季度城乡低保对象公示", "第三季度城乡低保对象公示（更正）")
+
+    def killed(*_args):
+        raise KeyboardInterrupt("killed before the bundle is swapped in")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(generator.write, "swap_folder", killed)
+        with pytest.raises(KeyboardInterrupt):
+            run(root, output)
+    result, _ = run(root, output)
+    assert result.indexed == 1
+    assert_same_as_clean(root, output, tmp_path)
+
+
 def whole(output: Path) -> list[str]:
-    """Pages that are not whole (a file cut short by a crash)."""
+    """Pages (and precompressed copies of pages) that are not whole (a file cut short by a crash)."""
+    import gzip
+    import brotli
+    unpack = {".gz": gzip.decompress, ".br": brotli.decompress}
     broken = []
     for path in output.rglob("*"):
-        if path.suffix == ".html" and not path.read_bytes().rstrip().endswith(b"</html>"):
+        if path.suffix == ".html":
+            data = path.read_bytes()
+        elif path.suffix in unpack and path.name.endswith(".html" + path.suffix):
+            try:
+                data = unpack[path.suffix](path.read_bytes())
+            except Exception:
+                data = b""
+        else:
+            continue
+        if not data.rstrip().endswith(b"</html>"):
             broken.append(path.relative_to(output).as_posix())
     return broken
 
 
-def test_killed_builds_leave_every_page_whole_and_the_next_build_repairs_them(built, tmp_path):
+@pytest.mark.parametrize("copies", [False, True], ids=["plain", "precompressed"])
+def test_killed_builds_leave_every_page_whole_and_the_next_build_repairs_them(built, tmp_path, copies):
     root, output = built
+    if copies:                                             # the first build after this one makes every copy
+        precompress(root)
     command = [sys.executable, str(REPO / "build.py"), "--root", str(root), "--output", str(output), "--quiet"]
     rng = random.Random(7)
     for attempt in range(4):
@@ -426,3 +461,114 @@ def test_killed_builds_leave_every_page_whole_and_the_next_build_repairs_them(bu
                 p.name != ".output.build-state"], "leftovers of the killed builds"
     assert_same_as_clean(root, output, tmp_path)
     assert os.path.exists(output / "east/info/killed-3.html")
+
+
+# --- precompressed copies (site.yaml `precompress`) ------------------------------------------------------
+
+COPIES = (".gz", ".br")
+
+
+def precompress(root: Path, on: bool = True) -> None:
+    site = root / "site.yaml"
+    lines = [line for line in site.read_text(encoding="utf-8").splitlines() if not line.startswith("precompress:")]
+    site.write_text("\n".join(lines + (["precompress: true"] if on else [])) + "\n", encoding="utf-8")
+
+
+def times(output: Path) -> dict[str, int]:
+    return {p: (output / p).stat().st_mtime_ns for p in tree(output)}
+
+
+def copies_in(output: Path) -> dict[str, int]:
+    """Every precompressed copy in `output` with its modification time."""
+    return {p: (output / p).stat().st_mtime_ns for p in tree(output) if p.endswith(COPIES)}
+
+
+@pytest.fixture
+def precompressed(site_copy, tmp_path):
+    precompress(site_copy)
+    output = tmp_path / "output"
+    run(site_copy, output)
+    return site_copy, output
+
+
+def test_precompressed_copies_follow_an_edit_an_addition_and_a_deletion(precompressed, tmp_path):
+    root, output = precompressed
+    page = "east/info/dibao-2026-q3.html"
+    assert {page + ".gz", page + ".br", "east/pagefind/00/pagefind.js.gz"} <= set(copies_in(output))
+    before = times(output)
+    replace(root / "content/east/records/jiuzhu/dibao-2026-q3.md", "第三季度城乡低保对象公示", "第三季度城乡低保对象公示（更正）")
+    run(root, output)
+    after = times(output)
+    written = {p for p in after if after[p] != before.get(p)}
+    copies, files = {p for p in written if p.endswith(COPIES)}, {p for p in written if not p.endswith(COPIES)}
+    assert {page, page + ".gz", page + ".br"} <= written
+    # the copies of the files written again (pages, and the one search shard indexed again), no others
+    assert {p[:-3] for p in copies} == {p for p in files if p + ".gz" in after}
+    assert len(copies) < len(copies_in(output)) / 4
+    assert_same_as_clean(root, output, tmp_path)
+
+    new = write_record(root, "west", "added-2026-11", "dibao-zhinan", 21, random.Random(1))
+    run(root, output)
+    assert {"west/info/added-2026-11.html.gz", "west/info/added-2026-11.html.br"} <= set(copies_in(output))
+    assert_same_as_clean(root, output, tmp_path)
+    new.unlink()
+    run(root, output)
+    assert not [p for p in tree(output) if p.startswith("west/info/added-2026-11.html")]
+    assert_same_as_clean(root, output, tmp_path)
+
+
+def test_turning_precompress_on_and_off_matches_a_clean_build(built, tmp_path):
+    root, output = built
+    assert copies_in(output) == {}
+    precompress(root)
+    result, _ = run(root, output)
+    assert result.rendered >= result.pages                 # every page, with its copies
+    assert len(copies_in(output)) > result.pages
+    assert_same_as_clean(root, output, tmp_path)
+    precompress(root, on=False)
+    run(root, output)
+    assert copies_in(output) == {}
+    assert_same_as_clean(root, output, tmp_path)
+
+
+def test_a_copy_edited_removed_or_put_by_hand_is_made_right(precompressed, tmp_path):
+    root, output = precompressed
+    (output / "east/index.html.gz").write_bytes(b"not the page")
+    (output / "west/index.html.br").unlink()
+    (output / "static/site.css.gz").unlink()
+    (output / "east/stray.html.gz").write_bytes(b"no page of that name")
+    small = next(p for p in sorted(tree(output)) if p.endswith(".svg") and not (output / (p + ".gz")).exists())
+    (output / (small + ".gz")).write_bytes(b"a copy no build makes")
+    result, _ = run(root, output)
+    assert result.rendered == 2                            # the two pages whose copies were wrong
+    assert not (output / "east/stray.html.gz").exists() and not (output / (small + ".gz")).exists()
+    assert_same_as_clean(root, output, tmp_path)
+    result, messages = run(root, output)
+    assert any(m.startswith("nothing changed") for m in messages)
+
+
+def test_copies_with_new_file_times_are_kept(precompressed, tmp_path):
+    """A copy of the project (times not kept) compares copies by their bytes: nothing is made again."""
+    root, output = precompressed
+    moved = tmp_path / "moved"
+    shutil.copytree(root, moved / "site", copy_function=shutil.copy)
+    shutil.copytree(output.parent / f".{output.name}.build-state", moved / ".output.build-state",
+                    copy_function=shutil.copy)
+    shutil.copytree(output, moved / "output", copy_function=shutil.copy)
+    result, _ = run(moved / "site", moved / "output")
+    assert result.rendered == 0 and result.indexed == 0
+    assert_same_as_clean(moved / "site", moved / "output", tmp_path)
+
+
+def test_randomised_edits_with_precompressed_copies_each_match_a_clean_build(precompressed, tmp_path):
+    root, output = precompressed
+    rng = random.Random(20261203)
+    done = []
+    for edit in random_edits(rng, 17):
+        done.append(edit(root, rng))
+        run(root, output)
+        clean = tmp_path / "clean" / "output"
+        shutil.rmtree(clean.parent, ignore_errors=True)
+        run(root, clean, clean=True)
+        assert differences(output, clean) == [], f"after: {done}"
+    assert any(p.endswith(".br") for p in tree(output))
