@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up a local environment in .venv/.
 #   bash scripts/setup.sh          the build's dependencies
-#   bash scripts/setup.sh --test   plus the test dependencies and Debian's chromium for browser tests
+#   bash scripts/setup.sh --test   plus the test dependencies, Debian's chromium for browser tests and
+#                                  Debian's nginx (with brotli_static) for the deployment tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,22 @@ if [ "${1:-}" = "--test" ]; then
     echo "setup: installing Debian chromium for the browser tests" >&2
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  fi
+  # Debian's nginx and its brotli_static module for tests/test_nginx.py, which runs nginx itself
+  # on a free port of 127.0.0.1. A fresh install's system service is stopped and disabled again:
+  # the tests need the program, not a web server on port 80.
+  if [ ! -x /usr/sbin/nginx ] || [ ! -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]; then
+    SUDO=""
+    if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+    PACKAGES="libnginx-mod-http-brotli-static"
+    FRESH=""
+    if [ ! -x /usr/sbin/nginx ]; then PACKAGES="nginx $PACKAGES"; FRESH=1; fi
+    echo "setup: installing Debian $PACKAGES for the nginx tests" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $PACKAGES >/dev/null
+    if [ -n "$FRESH" ] && command -v systemctl >/dev/null && systemctl is-enabled nginx >/dev/null 2>&1; then
+      $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true
+    fi
   fi
   # axe-core for the accessibility tests, from the npm registry into .tools/ (never a CDN).
   if [ ! -f .tools/node_modules/axe-core/axe.min.js ]; then

@@ -1,6 +1,7 @@
-"""The response headers README's deploy notes give, tried in Chromium: the site works under the
-pages' Content-Security-Policy (map, search), and the policy for what districts upload stops a
-script in an SVG opened at its own address."""
+"""The response headers of the nginx configuration README gives (deploy/nginx/jczwgk.conf), tried in
+Chromium: the site works under the pages' Content-Security-Policy (map, search), and the policy for
+what districts upload stops a script in an SVG opened at its own address. (test_nginx.py serves the
+site with nginx itself.)"""
 from __future__ import annotations
 
 import functools
@@ -11,11 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from nginx_conf import PAGE_CSP, UPLOAD_CSP, UPLOAD_PATTERN
 
-NGINX = re.search(r"```nginx\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), re.S).group(1)
-PAGE_CSP, UPLOAD_CSP = re.findall(r'add_header Content-Security-Policy "([^"]+)" always;', NGINX)
-UPLOADS = re.compile(re.search(r"location ~ (\S+) \{", NGINX).group(1).replace("/jczwgk/", "/", 1))
+UPLOADS = re.compile(UPLOAD_PATTERN.removeprefix("~").replace("/jczwgk/", "/", 1))   # served at / here
 EVIL_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" onload="document.title=\'ran\'">'
             '<script>document.title = "ran";</script><rect width="9" height="9"/></svg>')
 
