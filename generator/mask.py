@@ -13,15 +13,14 @@ from .textcodec import decode_text
 EXIT_OK, EXIT_FAILED = 0, 1
 
 
-def mask_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build.py mask",
-                                description="将文件中的身份证号、手机号、银行卡号脱敏（原文件备份为同目录下的隐藏文件 .<文件名>.bak）。")
+DESCRIPTION = "将文件中的身份证号、手机号、银行卡号脱敏（原文件备份为同目录下的隐藏文件 .<文件名>.bak）。"
+
+
+def add_mask_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", type=Path, help="the content files to mask")
-    return p
 
 
-def mask_command(argv: list[str]) -> int:
-    args = mask_parser().parse_args(argv)
+def mask_command(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for path in args.files:
         try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+PACKAGE = Path(__file__).resolve().parent
+
 
 @dataclass(frozen=True)
 class ProjectPaths:
@@ -13,10 +15,13 @@ class ProjectPaths:
 
     @classmethod
     def at(cls, root: Path, output: Path | None = None, themes: Path | None = None) -> "ProjectPaths":
+        """`themes` by default: the project's themes/, or the generator's own when it has none."""
         root = Path(root).resolve()
-        return cls(root=root,
-                   themes=Path(themes).resolve() if themes else root / "themes",
-                   output=Path(output).resolve() if output else root / "output")
+        if themes:
+            themes = Path(themes).resolve()
+        else:
+            themes = root / "themes" if (root / "themes").is_dir() else shipped_themes()
+        return cls(root=root, themes=themes, output=Path(output).resolve() if output else root / "output")
 
     @property
     def site_file(self) -> Path:
@@ -34,3 +39,10 @@ class ProjectPaths:
     def maps(self) -> Path:
         """content/map/: <city adcode>.geojson, written by `build.py map-data`."""
         return self.content / "map"
+
+
+def shipped_themes() -> Path:
+    """The themes that come with the generator: in the installed package (pyproject.toml puts the
+    repository's themes/ there as generator/shipped_themes), or the repository's own in a checkout."""
+    installed = PACKAGE / "shipped_themes"
+    return installed if installed.is_dir() else PACKAGE.parent / "themes"

@@ -14,13 +14,11 @@ from .runner import DEFAULT_PERIOD_DAYS, CheckOptions, run_check
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
-def check_parser(root: Path) -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build.py check",
-                                description="发布前检查：链接、栏目更新与空白栏目（单项否决）、页面必备要素、无障碍、个人信息。")
-    p.add_argument("--root", type=Path, default=root, help="project folder (default: this repository)")
-    p.add_argument("--output", type=Path, help="the built site to audit (default: <root>/output; built afresh "
-                                               "into a temporary folder when it does not exist)")
-    p.add_argument("--themes", type=Path, help="themes folder (default: <root>/themes)")
+DESCRIPTION = "发布前检查：链接、栏目更新与空白栏目（单项否决）、页面必备要素、无障碍、个人信息。"
+
+
+def add_check_options(p: argparse.ArgumentParser) -> None:
+    """The audit's own options (--root, --output, --themes: options.py, given by cli.py)."""
     p.add_argument("--format", choices=("text", "json"), default="text", help="what is printed (default: text)")
     p.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(),
                    help="the date the audit is made on, YYYY-MM-DD (default: today)")
@@ -28,11 +26,9 @@ def check_parser(root: Path) -> argparse.ArgumentParser:
                    help="days allowed between records of an item whose 公开时限 states no period "
                         f"(default: {DEFAULT_PERIOD_DAYS})")
     p.add_argument("--report", type=Path, help="where the HTML report goes (default: <root>/reports/check.html)")
-    return p
 
 
-def check_command(argv: list[str], root: Path) -> int:
-    args = check_parser(root).parse_args(argv)
+def check_command(args: argparse.Namespace) -> int:
     paths = ProjectPaths.at(args.root, args.output, args.themes)
     report = (args.report or paths.root / "reports" / "check.html").resolve()
     log = (lambda msg: print(msg, file=sys.stderr)) if args.format == "json" else print

@@ -6,6 +6,7 @@ import signal
 import sys
 from pathlib import Path
 
+from ..options import root_option, site_options
 from ..paths import ProjectPaths
 from .server import DEFAULT_HOST, DEFAULT_PORT, PreviewServer, open_preview
 from .state import builder
@@ -14,20 +15,29 @@ LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 EXIT_OK, EXIT_CANNOT_SERVE = 0, 1
 
 
-def serve_parser(root: Path) -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build.py serve",
-                                description="本地预览：构建网站并在本机提供浏览，保存内容后自动重新构建并刷新浏览器。")
+DESCRIPTION = "本地预览：构建网站并在本机提供浏览，保存内容后自动重新构建并刷新浏览器。"
+
+
+def add_serve_options(p: argparse.ArgumentParser) -> None:
+    """The preview's own options (--root, --output, --themes: options.py)."""
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
     p.add_argument("--host", default=DEFAULT_HOST,
                    help=f"interface to listen on (default: {DEFAULT_HOST}, this machine only)")
-    p.add_argument("--root", type=Path, default=root, help="project folder (default: this repository)")
-    p.add_argument("--output", type=Path, help="where the site goes (default: <root>/output)")
-    p.add_argument("--themes", type=Path, help="themes folder (default: <root>/themes)")
+
+
+def serve_parser(root: Path) -> argparse.ArgumentParser:
+    """`build.py serve` on its own (the command line's is cli.parser's `serve`)."""
+    p = argparse.ArgumentParser(prog="build.py serve", description=DESCRIPTION,
+                                parents=[root_option(root), site_options()])
+    add_serve_options(p)
     return p
 
 
 def serve_command(argv: list[str], root: Path) -> int:
-    args = serve_parser(root).parse_args(argv)
+    return serve(serve_parser(root).parse_args(argv))
+
+
+def serve(args: argparse.Namespace) -> int:
     paths = ProjectPaths.at(args.root, args.output, args.themes)
     if args.host not in LOOPBACK_HOSTS:
         print(f"警告：预览将在 {args.host} 上监听，同一网络中的其他设备也能访问这些尚未发布的内容。"
