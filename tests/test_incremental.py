@@ -450,9 +450,12 @@ def test_killed_builds_leave_every_page_whole_and_the_next_build_repairs_them(bu
     for attempt in range(4):
         replace(root / "themes/default/templates/partials/footer.html", "</footer>", f"<!-- {attempt} --></footer>")
         write_record(root, "east", f"killed-{attempt}", "dibao-zhinan", 10 + attempt, rng)
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # the build and its indexers die together, as when a job or its machine is stopped (a
+        # Pagefind process orphaned by killing the build alone would write on into its folder)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
         time.sleep(rng.uniform(0.3, 1.8))
-        process.send_signal(signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         assert whole(output) == []
     result, _ = run(root, output)
