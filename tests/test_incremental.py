@@ -385,18 +385,23 @@ def test_randomised_edits_each_match_a_clean_build(site_copy, tmp_path):
     """Thirty-odd edits of every kind (records, bulk files, renames, dates, templates, overrides,
     settings, static files, attachments, topics), each followed by an incremental build that must
     equal a clean build of the same content."""
-    rng = random.Random(20261201)
     output = tmp_path / "output"
     run(site_copy, output)
+    done = edits_each_matching_a_clean_build(site_copy, output, tmp_path, random.Random(20261201), 32)
+    assert len(done) >= 30
+
+
+def edits_each_matching_a_clean_build(root: Path, output: Path, tmp_path: Path, rng, count: int) -> list:
+    """`count` random edits, each followed by an incremental build that must equal a clean one."""
     done = []
-    for edit in random_edits(rng, 32):
-        done.append(edit(site_copy, rng))
-        run(site_copy, output)
+    for edit in random_edits(rng, count):
+        done.append(edit(root, rng))
+        run(root, output)
         clean = tmp_path / "clean" / "output"
         shutil.rmtree(clean.parent, ignore_errors=True)
-        run(site_copy, clean, clean=True)
+        run(root, clean, clean=True)
         assert differences(output, clean) == [], f"after: {done}"
-    assert len(done) >= 30
+    return done
 
 
 def test_a_build_cut_short_before_its_search_bundle_is_in_place_indexes_it_again(built, tmp_path, monkeypatch):
@@ -565,13 +570,5 @@ def test_copies_with_new_file_times_are_kept(precompressed, tmp_path):
 
 def test_randomised_edits_with_precompressed_copies_each_match_a_clean_build(precompressed, tmp_path):
     root, output = precompressed
-    rng = random.Random(20261203)
-    done = []
-    for edit in random_edits(rng, 17):
-        done.append(edit(root, rng))
-        run(root, output)
-        clean = tmp_path / "clean" / "output"
-        shutil.rmtree(clean.parent, ignore_errors=True)
-        run(root, clean, clean=True)
-        assert differences(output, clean) == [], f"after: {done}"
+    edits_each_matching_a_clean_build(root, output, tmp_path, random.Random(20261203), 17)
     assert any(p.endswith(".br") for p in tree(output))
