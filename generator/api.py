@@ -87,5 +87,16 @@ def record_entry(site, record: Record) -> dict:
         "township": record.township, "url": address(site, urls.record(record.column, record.id)),
     }
     if record.kind == "policy":
-        entry.update(validity=record.validity, replaced_by=record.replaced_by, item=record.item)
+        entry.update(validity=record.validity, replaced_by=record.replaced_by, item=record.item,
+                     interpretations=[interpretation_entry(site, r)
+                                      for r in site.interpreting.get((record.column, record.id), ())])
+    if record.interprets:
+        column, rid = record.interpreted
+        entry.update(interprets={"column": column, "id": rid, "url": address(site, urls.record(column, rid))},
+                     interpretation_form=record.interpretation_form, video_url=record.video_url)
     return entry
+
+
+def interpretation_entry(site, record: Record) -> dict:
+    return {"column": record.column, "id": record.id, "title": record.title, "form": record.interpretation_form,
+            "published": record.published.isoformat(), "url": address(site, urls.record(record.column, record.id))}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 VALIDITY_SLUGS = {"有效": "youxiao", "失效": "shixiao", "废止": "feizhi", "修改": "xiugai"}
+INTERPRETATION_FORMS = ("文字解读", "图解", "问答", "视频")
 
 
 class Source(NamedTuple):
@@ -47,6 +48,8 @@ class SiteConfig:
     map_tiles: str | None = None          # optional tile URL template for the front-page map
     map_attribution: str | None = None    # its attribution (required with map_tiles)
     precompress: tuple[str, ...] = ()     # gzip / brotli copies beside the text files (precompress.py)
+    interpretation_categories: tuple[str, ...] = ()   # 主题分类 whose documents need a 政策解读 (audit)
+    interpretation_delay_days: int = 5    # an interpretation later than this after its document is late (audit)
 
     @property
     def domain_name(self) -> str:
@@ -118,6 +121,20 @@ class Attachment(NamedTuple):
         return self.href.startswith(("http://", "https://"))
 
 
+class Image(NamedTuple):
+    """One picture of a 图解: a file in content/<column>/files/ and what it shows."""
+
+    file: str
+    alt: str
+
+
+def interpreted_key(column: str, interprets: str) -> tuple[str, str]:
+    """The document an `interprets:` value names: `<id>` in the record's own column, or
+    `<column>/<id>` in another (a district interpreting the city's document)."""
+    owner, _, rid = interprets.rpartition("/")
+    return (owner or column, rid)
+
+
 class Record(NamedTuple):
     """A published record (公开信息); policies and topic records are records of another kind.
     A named tuple, not a dataclass: a big site holds 100,000 of them, read back from the build
@@ -143,6 +160,15 @@ class Record(NamedTuple):
     topic: str | None = None
     subcolumn: str | None = None
     privacy_exception: str | None = None   # written reason why personal data is lawfully shown
+    interprets: str | None = None          # the policy document this record interprets (政策解读)
+    interpretation_form: str | None = None  # one of INTERPRETATION_FORMS
+    video_url: str | None = None           # a 视频 interpretation's page, linked to, never embedded
+    images: tuple[Image, ...] = ()         # a 图解's pictures
+    needs_interpretation: bool | None = None   # a policy: must have a 政策解读 (None: as site.yaml says)
+
+    @property
+    def interpreted(self) -> tuple[str, str] | None:
+        return interpreted_key(self.column, self.interprets) if self.interprets else None
 
     @property
     def sort_key(self) -> tuple:
@@ -217,7 +243,12 @@ class RecordRef(NamedTuple):
     privacy_exception: str | None
     path: str                    # where it was written, as Source
     line: int | None
+    interprets: str | None       # the document it interprets (政策解读), for the reverse lists
 
     @property
     def place(self) -> tuple:
         return (self.path, self.line or 0)
+
+    @property
+    def interpreted(self) -> tuple[str, str] | None:
+        return interpreted_key(self.column, self.interprets) if self.interprets else None

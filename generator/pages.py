@@ -173,12 +173,15 @@ def record_group(site, slug: str, record_id: str) -> Made:
     elif domain and item:
         crumbs += [(domain.name, urls.catalogue(slug, domain.slug)), (item.level2, urls.item(slug, domain.slug, item.id))]
     town = next((t for t in column.townships if t.slug == record.township), None) if record.township else None
+    original = site.records.get(record.interpreted) if record.interprets else None
+    interpretations = list(site.interpreting.get((slug, record.id), ())) if record.kind == "policy" else []
     return Made(pages=[PageJob(urls.record(slug, record.id), "record.html", slug, record.title, {
         "crumbs": crumbs + [("正文", "")], "record": record, "item": item, "domain": domain, "township": town,
         "search": record_search_entry(column, record, [label for label, _ in crumbs[1:]],
-                                      domain.name if domain else None),
+                                      domain.name if domain else None, original, interpretations),
         "replaced_by": site.records.get((slug, record.replaced_by)) if record.replaced_by else None,
         "replaces": list(site.replacing.get((slug, record.id), ())),
+        "original": original, "interpretations": interpretations,
     })])
 
 
@@ -227,6 +230,9 @@ def policies_group(site, slug: str) -> Made:
     if not column.policies:
         return Made()
     counts = {v: len(column.policies_in(v)) for v in VALIDITY_SLUGS}
+    interpreted = interpreted_policies(site, column)
+    shared = {"counts": counts, "total": len(column.policies), "interpreted": {p.id for p in interpreted},
+              "interpreted_count": len(interpreted)}
     pages = []
     # A state with no documents gets no page (a blank column); the filter shows it without a link.
     for validity in (None, *(v for v in VALIDITY_SLUGS if counts[v])):
@@ -236,9 +242,20 @@ def policies_group(site, slug: str) -> Made:
         url_for = lambda n, v=validity: urls.policies(slug, v, n)  # noqa: E731
         title = "文件库" + (f" · {validity}" if validity else "")
         pages += [PageJob(pager.url_for(pager.number), "policies.html", slug, title, {
-            "crumbs": crumbs, "validity": validity, "counts": counts, "pager": pager,
-            "total": len(column.policies)}) for pager in paginate(chosen, site.config.page_size, url_for)]
+            "crumbs": crumbs, "validity": validity, "pager": pager, "interpreted_only": False, **shared})
+            for pager in paginate(chosen, site.config.page_size, url_for)]
+    if interpreted:
+        crumbs = column_crumbs(site, column) + [("文件库", urls.policies(slug)), ("有解读", "")]
+        pages += [PageJob(pager.url_for(pager.number), "policies.html", slug, "文件库 · 有解读", {
+            "crumbs": crumbs, "validity": None, "pager": pager, "interpreted_only": True, **shared})
+            for pager in paginate(interpreted, site.config.page_size, lambda n: urls.policies_interpreted(slug, n))]
     return Made(pages=pages)
+
+
+def interpreted_policies(site, column) -> list[Record]:
+    """The column's documents that have an interpretation (政策解读), newest first."""
+    keys = {r.interpreted for r in column.interpretations}
+    return sorted((site.records[k] for k in keys), key=lambda p: p.sort_key, reverse=True)
 
 
 def topic_group(site, slug: str, topic_slug: str) -> Made:
@@ -267,7 +284,8 @@ def topic_record_group(site, slug: str, record_id: str) -> Made:
     return Made(pages=[PageJob(urls.record(slug, record.id), "record.html", slug, record.title, {
         "crumbs": crumbs + [(sub.name, urls.subcolumn(slug, topic.slug, sub.slug)), ("正文", "")],
         "search": record_search_entry(column, record, [column.name, topic.name, sub.name], None),
-        "record": record, "item": None, "domain": None, "township": None, "replaced_by": None, "replaces": []})])
+        "record": record, "item": None, "domain": None, "township": None, "replaced_by": None, "replaces": [],
+        "original": None, "interpretations": []})])
 
 
 def feed_group(site, slug: str) -> Made:
@@ -325,18 +343,33 @@ LATE_GROUPS = {("search",): ("x", "shards"), ("sitemap",): ("x", "pages")}
 
 
 def search_entry(column, kind: str, crumbs: list[str], domain: str | None = None,
-                 year: int | None = None, validity: str | None = None, date: str | None = None) -> dict:
-    """What the search index gets of a page: its filters (区县, 领域, 类型, 年份, 效力状态) and
-    where it sits. Only pages with an entry are indexed."""
+                 year: int | None = None, validity: str | None = None, date: str | None = None,
+                 interpretation: str | None = None) -> dict:
+    """What the search index gets of a page: its filters (区县, 领域, 类型, 年份, 效力状态, 政策解读)
+    and where it sits. Only pages with an entry are indexed."""
     filters = {"区县": column.name, "领域": domain, "类型": kind,
-               "年份": str(year) if year else None, "效力状态": validity}
+               "年份": str(year) if year else None, "效力状态": validity, "政策解读": interpretation}
     return {"filters": {k: v for k, v in filters.items() if v},
             "meta": {k: v for k, v in {"where": " › ".join(crumbs), "date": date}.items() if v}}
 
 
-def record_search_entry(column, record: Record, crumbs: list[str], domain: str | None) -> dict:
-    return search_entry(column, "文件" if record.kind == "policy" else "信息", crumbs, domain,
-                        record.published.year, record.validity, record.published.isoformat())
+SEARCH_INTERPRETATIONS = 5    # a document's result links this many of its interpretations
+
+
+def record_search_entry(column, record: Record, crumbs: list[str], domain: str | None,
+                        original: Record | None = None, interpretations: Sequence[Record] = ()) -> dict:
+    """A record's entry; an interpretation's result shows its 原文, a document's its interpretations
+    (meta keys with site-relative addresses, which the search page turns into links)."""
+    marked = "解读材料" if original else "有解读的文件" if interpretations else None
+    entry = search_entry(column, "文件" if record.kind == "policy" else "信息", crumbs, domain,
+                         record.published.year, record.validity, record.published.isoformat(), marked)
+    meta = entry["meta"]
+    if original:
+        meta.update(yuanwen=original.title, yuanwen_url=urls.record(original.column, original.id))
+    for n, other in enumerate(interpretations[:SEARCH_INTERPRETATIONS], 1):
+        meta.update({f"jiedu_{n}_title": other.title, f"jiedu_{n}_form": other.interpretation_form,
+                     f"jiedu_{n}_url": urls.record(other.column, other.id)})
+    return entry
 
 
 GROUPS: dict[str, Callable[..., Made]] = {

@@ -100,7 +100,7 @@ def check_records(store: Store, errors: ErrorList) -> None:
     records = store.entities["record"]
     suspects = [r for r in records.values()
                 if (r.item and (r.column, r.item) not in items) or r.township or r.replaced_by
-                or r.kind == "topic" or r.attachments]
+                or r.kind == "topic" or r.attachments or r.interprets]
     for record in sorted(suspects, key=place):
         check_record(store, record, items, towns, records, errors)
 
@@ -118,6 +118,8 @@ def check_record(store: Store, record: Record, items: dict, towns: dict, records
         if target is None or target.kind != "policy":
             errors.add(*at("replaced_by"), f"replaced_by '{record.replaced_by}' is not a policy document of this column",
                        "the id of a document in content/" + record.column + "/policies/")
+    if record.interprets:
+        check_interpretation(store, record, records, at, errors)
     if record.kind == "topic":
         topic = store.entities["topic"].get((record.column, record.topic))
         if topic is not None and record.subcolumn not in {s.slug for s in topic.subcolumns}:
@@ -128,6 +130,27 @@ def check_record(store: Store, record: Record, items: dict, towns: dict, records
         if not attachment.is_external and attachment.href not in files:
             errors.add(*at("attachments"), f"attachment '{attachment.href}' not found",
                        f"a file content/{record.column}/files/{attachment.href} or an https:// address")
+
+
+def check_interpretation(store: Store, record, records, at, errors: ErrorList) -> None:
+    """What a 政策解读 points to: a policy document of its own column, or of the city column
+    (`<city>/<id>`: a district interprets a city document); and its 图解 pictures."""
+    column, rid = record.interpreted
+    city = store.config.city_column if store.config else None
+    expected = (f"the id of a document in content/{record.column}/policies/"
+                + (f", or {city}/<id> for a city document" if city and city != record.column else ""))
+    target = records.get((column, rid))
+    if column not in (record.column, city):
+        errors.add(*at("interprets"), f"interprets '{record.interprets}': a column may interpret only its own "
+                   "documents and the city's", expected)
+    elif target is None or target.kind != "policy":
+        what = "is not a policy document" if target is not None else "names no document"
+        errors.add(*at("interprets"), f"interprets '{record.interprets}' {what} of column '{column}'", expected)
+    files = store.attachments.get(record.column, frozenset())
+    for image in whole(store, record).images:
+        if image.file not in files:
+            errors.add(*at("images"), f"image '{image.file}' not found",
+                       f"a picture content/{record.column}/files/{image.file}")
 
 
 def check_township(record: Record, items: dict, towns: dict, where, errors: ErrorList) -> None:

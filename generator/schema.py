@@ -80,6 +80,19 @@ def adcode(value: Any) -> str:
     return value
 
 
+def flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid("true or false")
+    return value
+
+
+def record_reference(value: Any) -> str:
+    """A record id in the same column, or `<column>/<id>` in another."""
+    if isinstance(value, str) and all(SLUG_RE.match(part) for part in value.split("/")) and value.count("/") <= 1:
+        return value
+    raise Invalid("a document id (zc-2025-010), or <column>/<id> for another column's (changsha/zc-2025-010)")
+
+
 def one_of(*choices: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if value not in choices:

@@ -18,7 +18,7 @@ import marshal
 from dataclasses import dataclass, field
 
 from .ingest import Ingested
-from .model import WHERE_FIELDS, Attachment, Item, Record, RecordRef, Source, Subcolumn, Topic, Township
+from .model import WHERE_FIELDS, Attachment, Image, Item, Record, RecordRef, Source, Subcolumn, Topic, Township
 from .privacy import Exemption, Find
 from .tables import Table
 
@@ -50,13 +50,16 @@ def encode_value(name: str, value):
         return (value.path, value.line, value.key_lines)
     if name == "attachments":
         return tuple((a.title, a.href) for a in value)
+    if name == "images":
+        return tuple((i.file, i.alt) for i in value)
     if name == "subcolumns":
         return tuple((s.slug, s.name) for s in value)
     return value
 
 
 RECORD_AT = {name: n for n, name in enumerate(Record._fields)}
-WRITTEN, PUBLISHED, SOURCE, ATTACHMENTS = (RECORD_AT[n] for n in ("written", "published", "source", "attachments"))
+WRITTEN, PUBLISHED, SOURCE, ATTACHMENTS, IMAGES = (RECORD_AT[n] for n in ("written", "published", "source",
+                                                                          "attachments", "images"))
 
 
 def decode(row: tuple):
@@ -84,6 +87,8 @@ def decode_record(row: tuple) -> Record:
     values[SOURCE] = Source._make(values[SOURCE])
     if values[ATTACHMENTS]:
         values[ATTACHMENTS] = tuple(Attachment._make(a) for a in values[ATTACHMENTS])
+    if values[IMAGES]:
+        values[IMAGES] = tuple(Image._make(i) for i in values[IMAGES])
     return Record._make(values)
 
 
@@ -103,7 +108,7 @@ def stored(entity, packed: bytes | None = None) -> tuple:
     if row[0] != "record":
         return row
     source = row[RECORD_AT["source"] + 1]
-    light = tuple(row[n] for n in LIGHT) + (source[0], source[1])
+    light = tuple(row[n] for n in LIGHT) + (source[0], source[1], row[RECORD_AT["interprets"] + 1])
     return ("ref", light, marshal.dumps(row))
 
 

@@ -367,7 +367,8 @@ class Build:
     def changed_records(self) -> list:
         records = self.s.store.entities["record"]
         keys = {key for kind, key in self.change.entities if kind == "record"}
-        keys |= {k for key in list(keys) for k in self.s.store.record_list("replacing", key)}
+        keys |= {k for key in list(keys) for name in ("replacing", "interpreting")
+                 for k in self.s.store.record_list(name, key)}
         return [records[k] for k in sorted(keys) if k in records]
 
     def attachments_touched(self) -> bool:

@@ -26,6 +26,7 @@ from .sourcecache import ref_of, ref_row
 from .tables import Table, tuple_key
 
 Key = tuple
+REF_SIZE = len(RecordRef._fields)     # a record's table row: its RecordRef fields, then its digest
 KIND_OF = {Item: "item", Record: "record", RecordRef: "record", Township: "township", Topic: "topic"}
 SMALL_KINDS = ("item", "township", "topic")
 
@@ -38,6 +39,10 @@ RECORD_LISTS: dict[str, Callable] = {
     "subcolumn-records": lambda r: (r.column, r.topic, r.subcolumn) if r.kind == "topic" else None,
     "replacing": lambda r: (r.column, r.replaced_by) if r.kind == "policy" and r.replaced_by else None,
     "policies-validity": lambda r: (r.column, r.validity) if r.kind == "policy" else None,
+    # A document's interpretations (政策解读), and a column's, by the column of the document they
+    # interpret (a district's interpretation of a city document is in the city's list).
+    "interpreting": lambda r: r.interpreted,
+    "column-interpretations": lambda r: r.interpreted[0] if r.interprets else None,
     "all-records": lambda r: (),
 }
 BULK = 2000                # files changed at once from which the record lists are made again whole
@@ -61,7 +66,8 @@ def reference(record: Record) -> RecordRef:
     attachments = record.attachments
     return RecordRef(record.id, record.column, record.kind, record.published.toordinal(), record.item,
                      record.township, record.topic, record.subcolumn, record.replaced_by, record.validity,
-                     attachments, record.privacy_exception, record.source.path, record.source.line)
+                     attachments, record.privacy_exception, record.source.path, record.source.line,
+                     record.interprets)
 
 
 def place(entity) -> tuple:
@@ -237,7 +243,7 @@ class Store:
     def entity_as_kept(self, kind: str, key: Key):
         if kind == "record":
             row = self.records.get(key)
-            return (ref_of(row[:14]), row[14]) if row is not None else None
+            return (ref_of(row[:REF_SIZE]), row[REF_SIZE]) if row is not None else None
         found = self.small[kind].get(key)
         return (found, self.small_digests[(kind, key)]) if found is not None else None
 
@@ -294,7 +300,7 @@ class Store:
             self._full.pop(ekey, None)
             self.record_count -= 1
             if lists:
-                self.lists.remove(ref_of(row[:14]), change.lists)
+                self.lists.remove(ref_of(row[:REF_SIZE]), change.lists)
         else:
             self.small[kind].pop(ekey, None)
             self.small_digests.pop((kind, ekey), None)
@@ -303,7 +309,7 @@ class Store:
 
     def _refill_lists(self, change: Change) -> None:
         before = set(self.lists.groups())
-        self.lists.fill(ref_of(row[:14]) for row in self.records.values())
+        self.lists.fill(ref_of(row[:REF_SIZE]) for row in self.records.values())
         change.lists |= before | set(self.lists.groups())
 
     def fill(self, files: dict[str, tuple[list, list[bytes]]]) -> None:
@@ -360,7 +366,7 @@ class Store:
     def digest(self, kind: str, key: Key) -> bytes | None:
         if kind == "record":
             row = self.records.get(key)
-            return row[14] if row is not None else None
+            return row[REF_SIZE] if row is not None else None
         if kind in self.small:
             return self.small_digests.get((kind, key))
         return self.config_digests.get((kind, key))
@@ -386,7 +392,7 @@ class Store:
 
     def records_rows(self) -> list:
         """Every record reference (reads the whole table)."""
-        return [ref_of(row[:14]) for row in self.records.values()]
+        return [ref_of(row[:REF_SIZE]) for row in self.records.values()]
 
     def item_domain(self, column: str, item_id: str | None) -> str | None:
         item = self.small["item"].get((column, item_id)) if item_id else None
@@ -401,7 +407,7 @@ class RecordsView:
 
     def get(self, key, default=None):
         row = self.store.records.get(key)
-        return ref_of(row[:14]) if row is not None else default
+        return ref_of(row[:REF_SIZE]) if row is not None else default
 
     def __getitem__(self, key):
         found = self.get(key)

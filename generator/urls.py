@@ -57,6 +57,11 @@ def policies(column: str, validity: str | None = None, page: int = 1) -> str:
     return paged(folder, page)
 
 
+def policies_interpreted(column: str, page: int = 1) -> str:
+    """文件库 filtered to the documents that have a 政策解读."""
+    return paged(f"{column}/policies/jiedu", page)
+
+
 def topic(column: str, topic_slug: str) -> str:
     return f"{column}/topics/{topic_slug}/index.html"
 

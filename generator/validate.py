@@ -10,8 +10,8 @@ from . import schema as s
 from .errors import ErrorList
 from .load import Document
 from .precompress import formats_of
-from .model import (Attachment, ColumnConfig, Domain, Footer, Item, Record, SiteConfig, Source, Subcolumn, Topic,
-                    Township)
+from .model import (INTERPRETATION_FORMS, Attachment, ColumnConfig, Domain, Footer, Image, Item, Record, SiteConfig,
+                    Source, Subcolumn, Topic, Township, interpreted_key)
 from .schema import Field, read_fields
 from .yamlsource import SourceList, SourceMap
 
@@ -32,7 +32,10 @@ SITE_FIELDS = [
     Field("page_size", "每页条数", s.positive_int, False, 20), Field("footer", "页脚标识", lambda v: v),
     Field("map", "首页地图", lambda v: v, False),
     Field("precompress", "预压缩副本", lambda v: precompress_formats(v), False, ()),
+    Field("interpretation", "政策解读检查", lambda v: v, False),
 ]
+INTERPRETATION_SETTINGS = [Field("categories", "需要解读的主题分类", s.list_of(s.text), False, ()),
+                           Field("max_delay_days", "解读晚于原文的天数上限", s.positive_int, False, 5)]
 MAP_FIELDS = [Field("tiles", "地图瓦片地址", s.http_url), Field("attribution", "瓦片版权说明", s.text)]
 CITY_FIELDS = [Field("name", "城市名称", s.text), Field("adcode", "行政区划代码", s.adcode),
                Field("column", "市级专栏", s.slug)]
@@ -67,12 +70,22 @@ RECORD_FIELDS = [
     Field("attachments", "附件", lambda v: v, False, ()), Field("body", "正文", s.text, False),
     Field("privacy_exception", "个人信息公开依据", s.text, False),
 ]
+# A record or a policy document may be the interpretation (政策解读) of a policy document.
+INTERPRETATION_FIELDS = [
+    Field("interprets", "所解读的文件", s.record_reference, False),
+    Field("interpretation_form", "解读形式", s.one_of(*INTERPRETATION_FORMS), False),
+    Field("video_url", "视频地址", s.http_url, False), Field("images", "图解图片", lambda v: v, False, ()),
+]
 RECORD_KIND_FIELDS = {
-    "record": [Field("item", "所属事项", s.slug), Field("township", "所属乡镇(街道)", s.slug, False)],
+    "record": [Field("item", "所属事项", s.slug), Field("township", "所属乡镇(街道)", s.slug, False),
+               *INTERPRETATION_FIELDS],
     "policy": [Field("item", "所属事项", s.slug, False), Field("validity", "效力状态",
-               s.one_of("有效", "失效", "废止", "修改")), Field("replaced_by", "新文件", s.slug, False)],
+               s.one_of("有效", "失效", "废止", "修改")), Field("replaced_by", "新文件", s.slug, False),
+               Field("needs_interpretation", "需要政策解读", s.flag, False), *INTERPRETATION_FIELDS],
     "topic": [Field("subcolumn", "子栏目", s.slug)],
 }
+IMAGE_FIELDS = [Field("file", "图片文件", s.file_name), Field("alt", "图片说明(替代文本)", s.text)]
+IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 ATTACHMENT_FIELDS = [Field("title", "附件名称", s.text), Field("href", "附件文件", s.text)]
 TOWNSHIP_FIELDS = [
     Field("slug", "乡镇标识", s.slug), Field("name", "乡镇(街道)名称", s.text), Field("code", "区划代码", s.adcode),
@@ -100,7 +113,8 @@ def site_config(doc: Document | None, errors: ErrorList) -> SiteConfig | None:
     base_path = "/" + values["base_path"].strip("/") + "/" if values["base_path"].strip("/") else "/"
     return SiteConfig(values["site_name"], city["name"], city["adcode"], city["column"],
                       values["base_url"], base_path, values["service_platform"], values["page_size"],
-                      Footer(**footer), *map_options(doc, values["map"], errors), values["precompress"])
+                      Footer(**footer), *map_options(doc, values["map"], errors), values["precompress"],
+                      *interpretation_options(doc, values["interpretation"], errors))
 
 
 def precompress_formats(value: Any) -> tuple[str, ...]:
@@ -116,6 +130,17 @@ def map_options(doc: Document, value, errors: ErrorList) -> tuple[str | None, st
         return None, None
     options = read_fields(value, MAP_FIELDS, doc.path, errors, "map", doc.data.line_of("map"))
     return (options["tiles"], options["attribution"]) if options else (None, None)
+
+
+def interpretation_options(doc: Document, value, errors: ErrorList) -> tuple[tuple[str, ...], int]:
+    """The optional `interpretation:` section: which 主题分类 need a 政策解读, and how many days
+    after its document an interpretation may come (both read by the audit)."""
+    defaults = ((), INTERPRETATION_SETTINGS[1].default)
+    if value is None:
+        return defaults
+    options = read_fields(value, INTERPRETATION_SETTINGS, doc.path, errors, "interpretation",
+                          doc.data.line_of("interpretation"))
+    return (options["categories"], options["max_delay_days"]) if options else defaults
 
 
 def domain_list(doc: Document | None, errors: ErrorList) -> tuple[Domain, ...]:
@@ -225,6 +250,8 @@ def record_of(entry: Any, line: int | None, doc: Document, key: str, column: str
     if None in (values["title"], values["written"], values["published"], values["publisher"]):
         return None
     values["attachments"] = attachments_of(values["attachments"], entry, doc.path, errors)
+    if kind != "topic":
+        values["images"] = interpretation_of(values, entry, doc.path, column, errors)
     values["index_no"] = values["index_no"] or index_number(adcode, column, values)
     return Record(column=column, kind=kind, body=body, topic=topic,
                   source=Source(key, entry.line, tuple(entry.key_lines.items())), **values)
@@ -242,6 +269,56 @@ def attachments_of(value: Any, entry: SourceMap, path: Path, errors: ErrorList) 
         values = read_fields(item, ATTACHMENT_FIELDS, path, errors, "attachment", line)
         if values and None not in values.values():
             found.append(Attachment(**values))
+    return tuple(found)
+
+
+def interpretation_of(values: dict, entry: SourceMap, path: Path, column: str, errors: ErrorList) -> tuple:
+    """The keys of a 政策解读 belong together: what it interprets and its form, a 视频's address,
+    a 图解's pictures. Returns the pictures."""
+    target, form = values["interprets"], values["interpretation_form"]
+    if target and not form:
+        errors.add(path, entry.line_of("interprets"), "'interprets' given without 'interpretation_form' (解读形式)",
+                   "interpretation_form: " + " / ".join(INTERPRETATION_FORMS))
+    if form and not target:
+        errors.add(path, entry.line_of("interpretation_form"), "'interpretation_form' given without 'interprets'",
+                   "interprets: <the id of the policy document it interprets>")
+    if target and interpreted_key(column, target) == (column, values["id"]):
+        errors.add(path, entry.line_of("interprets"), f"'{values['id']}' interprets itself",
+                   "the id of another policy document")
+    only_with(values, "video_url", "视频", entry, path, errors)
+    if form == "视频" and not values["video_url"]:
+        errors.add(path, entry.line_of("interpretation_form"), "a 视频 interpretation has no 'video_url'",
+                   "video_url: https://... (the page of the video, linked to, not embedded)")
+    images = images_of(values["images"], entry, path, errors)
+    only_with(values, "images", "图解", entry, path, errors)
+    if form == "图解" and not images and not entry.get("images"):
+        errors.add(path, entry.line_of("interpretation_form"), "a 图解 has no 'images'",
+                   "images: a list of {file, alt}, each a picture in content/" + column + "/files/")
+    return images
+
+
+def only_with(values: dict, key: str, form: str, entry: SourceMap, path: Path, errors: ErrorList) -> None:
+    if values[key] and values["interpretation_form"] != form:
+        errors.add(path, entry.line_of(key), f"'{key}' given on a record that is not a {form} interpretation",
+                   f"{key} only with interpretation_form: {form}")
+
+
+def images_of(value: Any, entry: SourceMap, path: Path, errors: ErrorList) -> tuple[Image, ...]:
+    if not value:
+        return ()
+    if not isinstance(value, SourceList):
+        errors.add(path, entry.line_of("images"), "'images' (图解图片) is not a list", "a list of {file, alt}")
+        return ()
+    found = []
+    for item, line in zip(value, value.item_lines):
+        image = read_fields(item, IMAGE_FIELDS, path, errors, "image", line)
+        if not image or None in image.values():
+            continue
+        if not image["file"].lower().endswith(IMAGE_TYPES):
+            errors.add(path, item.line_of("file"), f"image '{image['file']}' is not a picture",
+                       "a file ending " + " ".join(IMAGE_TYPES))
+            continue
+        found.append(Image(**image))
     return tuple(found)
 
 

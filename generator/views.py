@@ -267,7 +267,8 @@ class EntityMap:
 
 
 class ListMap:
-    """site.by_item, site.by_township, site.by_subcolumn, site.replacing: a group key -> its list."""
+    """site.by_item, site.by_township, site.by_subcolumn, site.replacing, site.interpreting: a group
+    key -> its list."""
 
     __slots__ = ("_store", "_name")
 
@@ -317,6 +318,11 @@ class ColumnView:
     @property
     def policies(self) -> RecordList:
         return RecordList(self._store, "column-policies", self.slug)
+
+    @property
+    def interpretations(self) -> RecordList:
+        """The interpretations of this column's documents (whichever column published them)."""
+        return RecordList(self._store, "column-interpretations", self.slug)
 
     def policies_in(self, validity: str) -> RecordList:
         return RecordList(self._store, "policies-validity", (self.slug, validity))
@@ -455,6 +461,11 @@ class SiteView:
     @property
     def replacing(self) -> ListMap:
         return ListMap(self._store, "replacing")
+
+    @property
+    def interpreting(self) -> ListMap:
+        """A policy document's key -> its interpretations (政策解读), newest first."""
+        return ListMap(self._store, "interpreting")
 
     # Facts known only once every other page is made (pages.LATE_GROUPS read them).
 

@@ -3,7 +3,7 @@
    The Pagefind files are built with the site and served from it; nothing is loaded from elsewhere. */
 import { rankedSearch } from "./search-rank.js";
 
-const FILTERS = ["区县", "领域", "类型", "年份", "效力状态"];
+const FILTERS = ["区县", "领域", "类型", "年份", "效力状态", "政策解读"];
 const PAGE = 20;
 
 const form = document.querySelector("form[data-search]");
@@ -102,7 +102,34 @@ function resultItem(data) {
     info.append(" · ", date);
   }
   li.append(info, excerptNodes(data.excerpt));
+  const pair = pairLinks(data.meta);
+  if (pair) li.append(pair);
   return li;
+}
+
+/* A document's result links its interpretations (政策解读), an interpretation's its 原文: the
+   pages carry them as meta (pages.py record_search_entry), addresses relative to the site root. */
+function pairLinks(meta) {
+  const links = [];
+  if (meta.yuanwen_url) links.push(["原文", meta.yuanwen, meta.yuanwen_url]);
+  for (let n = 1; meta[`jiedu_${n}_url`]; n += 1) {
+    links.push([meta[`jiedu_${n}_form`], meta[`jiedu_${n}_title`], meta[`jiedu_${n}_url`]]);
+  }
+  if (!links.length) return null;
+  const box = document.createElement("p");
+  box.className = "result-pair";
+  box.append(meta.yuanwen_url ? "" : "政策解读：");
+  links.forEach(([label, title, path], index) => {
+    const badge = document.createElement("span");
+    badge.className = "badge form";
+    badge.textContent = label;
+    const link = document.createElement("a");
+    link.href = new URL(path, root).href;
+    link.textContent = title;
+    if (index) box.append("；");
+    box.append(badge, " ", link);
+  });
+  return box;
 }
 
 let pagefind = null;
