@@ -93,11 +93,13 @@ def bbox(district: DistrictShape) -> tuple[tuple[float, float], tuple[float, flo
 # --- the folium map ---------------------------------------------------------------------
 
 def feature_collection(citymap: CityMap, link: Link) -> dict:
-    """The shapes with what the page needs per district: name, address and colour."""
+    """The shapes with what the page needs per district: name, address, colour and the point
+    its name is anchored to ([lat, lon], well inside the largest part)."""
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "id": d.adcode, "geometry": d.geometry,
          "properties": {"adcode": d.adcode, "name": d.column.name, "color": d.column.primary,
-                        "href": link(urls.column_home(d.column.slug))}}
+                        "href": link(urls.column_home(d.column.slug)),
+                        "label": [d.label[1], d.label[0]]}}
         for d in citymap.districts]}
 
 

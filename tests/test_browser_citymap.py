@@ -139,3 +139,71 @@ def test_tap_district_on_phone(browser, default_site_url, yuelu_point):
         page.wait_for_url("**/yuelu/index.html")
     finally:
         context.close()
+
+
+NAMES = """() => {
+    const map = citymap.getContainer().getBoundingClientRect();
+    return [...document.querySelectorAll(".citymap-names .district-chip")].map(chip => {
+        const r = chip.getBoundingClientRect();
+        return {name: chip.textContent, href: chip.href, adcode: chip.dataset.adcode,
+                left: r.left - map.left, top: r.top - map.top, right: r.right - map.left,
+                bottom: r.bottom - map.top, mapWidth: map.width, mapHeight: map.height,
+                shown: getComputedStyle(chip).visibility === "visible" && chip.offsetParent !== null};
+    });
+}"""
+
+
+def district_names(page) -> list[dict]:
+    page.wait_for_function("window.citymap !== undefined")
+    page.locator(".citymap").scroll_into_view_if_needed()
+    return page.evaluate(NAMES)
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def assert_every_district_named(names: list[dict], site) -> None:
+    """WCAG 2.2 2.5.8: each district's name is on screen, inside the map, a target of 24×24 px
+    or more that covers no other name."""
+    assert sorted(n["adcode"] for n in names) == sorted(d.adcode for d in site.citymap.districts)
+    for n in names:
+        assert n["shown"], n
+        assert n["right"] - n["left"] >= 24 and n["bottom"] - n["top"] >= 24, n
+        assert n["left"] >= 0 and n["top"] >= 0 and n["right"] <= n["mapWidth"] and n["bottom"] <= n["mapHeight"], n
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not overlap(a, b), (a["name"], b["name"])
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1366, "height": 900}],
+                         ids=["phone", "desktop"])
+def test_every_district_is_named_and_tappable(browser, default_site_url, viewport):
+    site, _ = read_site(ProjectPaths.at(REPO))
+    phone = viewport["width"] < 600
+    context = browser.new_context(viewport=viewport, locale="zh-CN", has_touch=phone, is_mobile=phone)
+    page = context.new_page()
+    try:
+        open_home(page, default_site_url)
+        names = district_names(page)
+        assert_every_district_named(names, site)
+        expected = {d.adcode: d.column.slug for d in site.citymap.districts}
+        for name in names:                         # a tap on each name opens that district's column
+            page.goto(default_site_url + "index.html")
+            district_names(page)
+            chip = page.locator(f'.district-chip[data-adcode="{name["adcode"]}"]')
+            box = chip.bounding_box()
+            x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+            (page.touchscreen.tap if phone else page.mouse.click)(x, y)
+            page.wait_for_url(f"**/{expected[name['adcode']]}/index.html")
+    finally:
+        context.close()
+
+
+def test_names_are_placed_again_after_zooming(page, default_site_url):
+    site, _ = read_site(ProjectPaths.at(REPO))
+    open_home(page, default_site_url)
+    district_names(page)
+    page.evaluate("citymap.setZoom(citymap.getZoom() - 0.5, {animate: false})")
+    page.wait_for_function("!document.querySelector('.citymap-names').hidden")
+    assert_every_district_named(page.evaluate(NAMES), site)
