@@ -16,6 +16,7 @@ from .columns import check_columns
 from .context import CheckContext, page_origins
 from .findings import Finding, sort_key
 from .htmlscan import scan_page
+from .interpretations import check_interpretations
 from .links import check_links
 from .markup import check_markup
 from .pages import check_pages
@@ -39,6 +40,7 @@ def run_check(paths: ProjectPaths, options: CheckOptions, log: Callable[[str], N
         return sorted(content_error_findings(ctx, exc.errors), key=sort_key)
     findings = exception_notices(ctx, exemptions)
     findings += check_columns(ctx)
+    findings += check_interpretations(ctx)
     with built_site(paths, log) as output:
         ctx.output = output
         findings += check_built_site(ctx)
