@@ -383,7 +383,7 @@ class Store:
         """A record whole (unpacked from the source cache the first time it is asked for)."""
         found = self._full.get(key)
         if found is None:
-            found = self._full[key] = self.unpack(RecordRef._make(self.records[key][:14]))
+            found = self._full[key] = self.unpack(RecordRef._make(self.records[key][:REF_SIZE]))
         return found
 
     def record_item(self, key: Key) -> str | None:

@@ -276,10 +276,10 @@ def interpretation_of(values: dict, entry: SourceMap, path: Path, column: str, e
     """The keys of a 政策解读 belong together: what it interprets and its form, a 视频's address,
     a 图解's pictures. Returns the pictures."""
     target, form = values["interprets"], values["interpretation_form"]
-    if target and not form:
+    if target and "interpretation_form" not in entry:           # a wrong value is reported as such
         errors.add(path, entry.line_of("interprets"), "'interprets' given without 'interpretation_form' (解读形式)",
                    "interpretation_form: " + " / ".join(INTERPRETATION_FORMS))
-    if form and not target:
+    if form and "interprets" not in entry:
         errors.add(path, entry.line_of("interpretation_form"), "'interpretation_form' given without 'interprets'",
                    "interprets: <the id of the policy document it interprets>")
     if target and interpreted_key(column, target) == (column, values["id"]):

@@ -201,6 +201,53 @@ def edit_topic(root: Path, rng: random.Random) -> str:
     return f"topic record {path.name} added"
 
 
+# Interpretations (政策解读) of the city's documents: each edit adds one, edits it, repoints it to
+# another document or another column's record form, or removes it (the documents' pages, 文件库 and
+# the search index follow).
+INTERPRETED = ["zc-2026-001", "zc-2019-002"]
+
+
+def interpretation_path(root: Path, column: str, n: int) -> Path:
+    return root / "content" / column / "records" / "jiedu" / f"jd-{n}.md"
+
+
+def write_interpretation(root: Path, column: str, n: int, target: str, form: str, day: int, title: str) -> Path:
+    path = interpretation_path(root, column, n)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    images = "images:\n  - file: photo.png\n    alt: 办理流程图\n" if form == "图解" else ""
+    path.write_text(f"---\ntitle: {title}\nitem: dibao-zhinan\nwritten: 2026-02-{day:02d}\n"
+                    f"published: 2026-02-{day:02d}\npublisher: 测试市民政局\ninterprets: {target}\n"
+                    f"interpretation_form: {form}\n{images}---\n\n解读正文。\n", encoding="utf-8")
+    return path
+
+
+def edit_interpretation(root: Path, rng: random.Random) -> str:
+    column = rng.choice(["city", "east"])              # east: a district interpreting a city document
+    n = rng.randint(1, 3)
+    path = interpretation_path(root, column, n)
+    prefix = "city/" if column == "east" else ""
+    form = "图解" if column == "east" else rng.choice(["文字解读", "问答"])
+    if not path.exists():
+        write_interpretation(root, column, n, prefix + INTERPRETED[0], form, rng.randint(3, 20), f"政策解读{n}")
+        return f"interpretation {column}/jd-{n} added"
+    action = rng.choice(["title", "repoint", "date", "remove"])
+    content = text(path)
+    if action == "remove":
+        path.unlink()
+    elif action == "title":
+        path.write_text(re.sub(r"title: .*", f"title: 政策解读{n}（修订{rng.randint(1, 99)}）", content, count=1),
+                        encoding="utf-8")
+    elif action == "repoint":
+        now = re.search(r"interprets: (\S+)", content).group(1)
+        other = prefix + next(t for t in INTERPRETED if prefix + t != now)
+        path.write_text(content.replace(f"interprets: {now}", f"interprets: {other}"), encoding="utf-8")
+    else:
+        day = rng.randint(3, 28)
+        path.write_text(re.sub(r"published: \S+", f"published: 2026-02-{day:02d}",
+                               re.sub(r"written: \S+", "written: 2026-02-01", content)), encoding="utf-8")
+    return f"interpretation {column}/jd-{n}: {action}"
+
+
 def touch_only(root: Path, rng: random.Random) -> str:
     path = rng.choice(markdown_records(root))
     path.write_bytes(path.read_bytes())            # a new time, the same bytes
@@ -209,11 +256,12 @@ def touch_only(root: Path, rng: random.Random) -> str:
 
 EDITS = [edit_markdown_title, edit_bulk_body, add_record, delete_record, rename_record, move_date,
          edit_shared_template, edit_override, edit_site_config, edit_column_config, edit_domain, edit_item,
-         edit_township, edit_static, edit_attachment, edit_topic, touch_only]
+         edit_township, edit_static, edit_attachment, edit_topic, edit_interpretation, touch_only]
 
 
-def random_edits(rng: random.Random, count: int):
-    """`count` edits, every kind at least once, in a reproducible random order."""
-    chosen = list(EDITS) + [rng.choice(EDITS) for _ in range(max(0, count - len(EDITS)))]
+def random_edits(rng: random.Random, count: int, kinds: list | None = None):
+    """`count` edits, every kind (of `kinds`, default all) at least once, in a reproducible random order."""
+    kinds = kinds or EDITS
+    chosen = list(kinds) + [rng.choice(kinds) for _ in range(max(0, count - len(kinds)))]
     rng.shuffle(chosen)
     return chosen

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+import edits
 from conftest import REPO, in_namespace, needs_mount
-from edits import random_edits, replace, write_record
+from edits import interpretation_path, random_edits, replace, write_interpretation, write_record
 from generator.errors import BuildError
 from generator.paths import ProjectPaths
 from generator.pipeline import BuildOptions, build
@@ -391,10 +392,11 @@ def test_randomised_edits_each_match_a_clean_build(site_copy, tmp_path):
     assert len(done) >= 30
 
 
-def edits_each_matching_a_clean_build(root: Path, output: Path, tmp_path: Path, rng, count: int) -> list:
+def edits_each_matching_a_clean_build(root: Path, output: Path, tmp_path: Path, rng, count: int,
+                                      kinds: list | None = None) -> list:
     """`count` random edits, each followed by an incremental build that must equal a clean one."""
     done = []
-    for edit in random_edits(rng, count):
+    for edit in random_edits(rng, count, kinds):
         done.append(edit(root, rng))
         run(root, output)
         clean = tmp_path / "clean" / "output"
@@ -402,6 +404,53 @@ def edits_each_matching_a_clean_build(root: Path, output: Path, tmp_path: Path, 
         run(root, clean, clean=True)
         assert differences(output, clean) == [], f"after: {done}"
     return done
+
+
+def test_interpretations_added_edited_repointed_and_removed_each_match_a_clean_build(built, tmp_path):
+    """The document's page (its 政策解读 box), 文件库 (marks, the 有解读 filter), the interpretation's
+    page (原文) and the search index follow every change of an interpretation or of its document."""
+    root, output = built
+    city, east = interpretation_path(root, "city", 1), interpretation_path(root, "east", 1)
+    document, library = "city/info/zc-2026-001.html", "city/policies/index.html"
+    steps = [
+        ("city text added", lambda: write_interpretation(root, "city", 1, "zc-2026-001", "问答", 4, "问答解读"),
+         {document, library, "city/policies/jiedu/index.html", "city/info/jd-1.html"}),
+        ("east 图解 of the city's document", lambda: write_interpretation(
+            root, "east", 1, "city/zc-2026-001", "图解", 6, "一图读懂"), {document, "east/info/jd-1.html"}),
+        ("title edited", lambda: replace(city, "title: 问答解读", "title: 问答解读（修订）"), {document, "city/info/jd-1.html"}),
+        ("repointed", lambda: replace(city, "interprets: zc-2026-001", "interprets: zc-2019-002"),
+         {document, "city/info/zc-2019-002.html", "city/info/jd-1.html", library}),
+        ("document retitled", lambda: replace(root / "content/city/policies/zc.yaml", "title: 测试市最低生活保障办法",
+                                              "title: 测试市最低生活保障办法（2026年修订）"), {"east/info/jd-1.html"}),
+        ("east removed", lambda: east.unlink(), {document}),
+        ("city removed", lambda: city.unlink(), {"city/info/zc-2019-002.html", library}),
+    ]
+    for name, edit, must_change in steps:
+        before = stamps(output)
+        edit()
+        run(root, output)
+        changed = changed_since(output, before)
+        assert must_change <= changed | (must_change - set(stamps(output))), f"{name}: {must_change - changed}"
+        assert differences(output, clean_build(root, tmp_path)) == [], name
+    assert not (output / "city/policies/jiedu").exists()
+
+
+def test_randomised_interpretation_edits_each_match_a_clean_build(site_copy, tmp_path):
+    """Interpretations added, retitled, redated, repointed (also across columns) and removed, mixed
+    with record edits and additions, each build equal to a clean one."""
+    output = tmp_path / "output"
+    run(site_copy, output)
+    kinds = [edits.edit_interpretation, edits.edit_interpretation, edits.edit_interpretation, edits.add_record,
+             edits.edit_markdown_title]
+    done = edits_each_matching_a_clean_build(site_copy, output, tmp_path, random.Random(20261216), 14, kinds)
+    assert sum("interpretation" in d for d in done) >= 6
+
+
+def clean_build(root: Path, tmp_path: Path) -> Path:
+    clean = tmp_path / "clean" / "output"
+    shutil.rmtree(clean.parent, ignore_errors=True)
+    run(root, clean, clean=True)
+    return clean
 
 
 def test_a_build_cut_short_before_its_search_bundle_is_in_place_indexes_it_again(built, tmp_path, monkeypatch):
