@@ -21,6 +21,8 @@ def page_types(site) -> dict[str, str]:
         "record": f"yuelu/info/{record}", "township": f"yuelu/town/{town}/index.html",
         "policy library": "yuelu/policies/index.html", "topic": "changsha/topics/yiqing/index.html",
         "404": "404.html",
+        "document with its 政策解读": "changsha/info/zc-2024-006.html",
+        "图解": "changsha/info/jd-2024-006-tujie.html", "文件库 有解读": "changsha/policies/jiedu/index.html",
     }
     search = sorted(site.glob("search*.html")) + sorted(site.glob("search/index.html"))
     if search:
