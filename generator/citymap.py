@@ -15,7 +15,8 @@ from .citygeo import CityMap, DistrictShape
 SVG_WIDTH = 1000
 SMALL_LABEL = 18                       # SVG units: smaller labels are hidden on phones (see citymap.css)
 MAP_ID = "citymap"                     # folium element ids, fixed so builds are reproducible
-LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png",
+# leaflet.js names its source map in its last line: shipped too, so no address on the site is missing
+LEAFLET_FILES = ("leaflet.js", "leaflet.js.map", "leaflet.css", "images/layers.png", "images/layers-2x.png",
                  "images/marker-icon.png", "images/marker-icon-2x.png", "images/marker-shadow.png")
 Link = Callable[[str], str]
 

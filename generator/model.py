@@ -79,6 +79,8 @@ class ColumnConfig:
     primary: str
     accent: str
     folder: str                   # "districts/<slug>", home of the overrides (project-relative)
+    organizer: str | None = None  # 主办单位 and 联系方式 in the column's footer (default: site.yaml footer)
+    contact: str | None = None
 
     @property
     def is_city(self) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
 from . import urls
+from .credits import browser_credits
 from .model import VALIDITY_SLUGS, Record
 
 Crumbs = list[tuple[str, str]]
@@ -80,7 +81,7 @@ def root_group(site) -> Made:
 
 
 def site_group(site) -> Made:
-    return Made(pages=[site_home(site), not_found(site)])
+    return Made(pages=[site_home(site), not_found(site), about(site)])
 
 
 def column_group(site, slug: str) -> Made:
@@ -112,6 +113,13 @@ def column_crumbs(site, column) -> Crumbs:
 def site_home(site) -> PageJob:
     return PageJob(urls.HOME, "home.html", None, site.config.site_name,
                    {"crumbs": [], "city": site.city, "districts": site.districts})
+
+
+def about(site) -> PageJob:
+    """关于本站: who runs the site, how to subscribe, where the map data and the browser code come from."""
+    return PageJob(urls.ABOUT, "about.html", None, "关于本站", {
+        "crumbs": home_crumbs(site) + [("关于本站", "")], "columns": site.columns,
+        "credits": browser_credits(site.citymap is not None)})
 
 
 def not_found(site) -> PageJob:

@@ -14,6 +14,7 @@ HOME = "index.html"
 NOT_FOUND = "404.html"
 SITEMAP = "sitemap.xml"
 SEARCH = "search/index.html"
+ABOUT = "about/index.html"
 
 
 def paged(folder: str, page: int) -> str:

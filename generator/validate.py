@@ -47,6 +47,7 @@ COLUMN_FIELDS = [
     Field("description", "栏目描述", s.text), Field("keywords", "栏目关键词", s.list_of(s.text)),
     Field("theme", "主题", s.slug, False, "default"), Field("banner", "banner 图", s.file_name),
     Field("colors", "配色", lambda v: v, False),
+    Field("organizer", "主办单位", s.text, False), Field("contact", "联系方式", s.text, False),
 ]
 COLOR_FIELDS = [Field("primary", "主色", s.color), Field("accent", "辅色", s.color)]
 ITEM_FIELDS = [
@@ -177,7 +178,8 @@ def column_config(doc: Document | None, slug: str, static_files: set[str], error
     return ColumnConfig(slug, values["name"], values["adcode"], values["level"],
                         values["description"], values["keywords"] or (), values["theme"],
                         values["banner"] or "", colors.get("primary") or "#b3121a",
-                        colors.get("accent") or "#d4a017", f"districts/{slug}")
+                        colors.get("accent") or "#d4a017", f"districts/{slug}",
+                        values["organizer"], values["contact"])
 
 
 # --- one source file's content (each function reads one document; `key` is its project path) ---

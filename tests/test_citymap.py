@@ -89,6 +89,13 @@ def test_folium_map_is_embedded_without_cdn_or_viewport_lock(mapped_site):
         assert (mapped_site / "static" / name).is_file()
 
 
+def test_every_source_map_a_script_names_is_published(mapped_site):
+    for script in mapped_site.rglob("*.js"):
+        for line in script.read_text(encoding="utf-8").splitlines()[-3:]:
+            if line.startswith("//# sourceMappingURL="):
+                assert (script.parent / line.split("=", 1)[1].strip()).is_file(), script
+
+
 def test_map_output_is_reproducible(site_copy, tmp_path, mapped_site):
     build_into(site_copy, tmp_path / "again")
     assert (tmp_path / "again" / "index.html").read_bytes() == (mapped_site / "index.html").read_bytes()
