@@ -22,6 +22,7 @@ from generator.paths import ProjectPaths
 from generator.schema import Invalid, record_reference
 from generator.sourcecache import Entry, decode_record, encode
 from generator.store import Change, Store
+from generator.views import SiteView, reading
 
 DAY = dt.date(2026, 2, 3)
 
@@ -129,6 +130,21 @@ def test_search_entry_pairs_a_document_and_its_interpretations():
     assert entry["filters"]["政策解读"] == "解读材料"
     assert entry["meta"]["yuanwen"] == "标题zc" and entry["meta"]["yuanwen_url"] == "city/info/zc.html"
     assert "政策解读" not in record_search_entry(Column, record("x", "city"), [], None)["filters"]
+
+
+def test_pages_that_show_interpretations_depend_on_those_lists():
+    store, change = Store(), Change()
+    store.put_file("content/city/x.md", [record("zc", "city", "policy", validity="有效"),
+                                         record("jd", "city", interprets="zc", interpretation_form="问答")],
+                   [b"1", b"2"], change)
+    site = SiteView(store)
+    with reading() as reads:
+        assert [r.id for r in site.interpreting[("city", "zc")]] == ["jd"]
+    assert reads == {("c", "interpreting", ("city", "zc"), "ids"), ("e", "record", ("city", "jd"))}
+    with reading() as reads:
+        assert [r.id for r in site.column("city").interpretations] == ["jd"]
+    assert ("c", "column-interpretations", "city", "ids") in reads
+    assert site.interpreting.get(("city", "jd")) == ()
 
 
 def test_which_documents_need_an_interpretation():
@@ -293,11 +309,12 @@ BAD = [
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory, jiedu):
-    """A copy of the built site with its output, to break one file at a time."""
+    """A copy of the built site with its output and build state (so each build is incremental),
+    to break one file at a time."""
     root, output = jiedu
-    copy = tmp_path_factory.mktemp("broken")
-    shutil.copytree(root, copy / "site")
-    shutil.copytree(output, copy / "output")
+    copy = tmp_path_factory.mktemp("broken") / "project"
+    shutil.copytree(root.parent, copy)
+    assert (copy / ".output.build-state").is_dir()
     return copy / "site", copy / "output"
 
 
@@ -335,6 +352,7 @@ def test_a_district_may_not_interpret_another_districts_document(broken):
 
 
 def test_a_document_deleted_under_its_interpretation_is_an_error_on_the_command_line(broken):
+    """An incremental build: the interpretations did not change, their document did."""
     root, output = broken
     before = snapshot(output)
     path = root / "content/city/policies/zc.yaml"
