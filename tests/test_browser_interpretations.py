@@ -59,7 +59,7 @@ def test_the_original_and_the_interpretation_link_each_other(page, default_site_
     page.wait_for_url("**/" + DOCUMENT)
     box = page.locator("main section.interpretations")
     assert box.is_visible() and "政策解读" in box.locator("h2").inner_text()
-    assert box.locator("li").count() == 2 and "视频" in box.inner_text()
+    assert box.locator("li").count() == 2 and "文字解读" in box.inner_text()
     box.get_by_role("link", name="一图读懂《长沙市最低生活保障审核确认实施办法》").click()
     page.wait_for_url("**/" + GRAPHIC)
     page.goto(default_site_url + "yuelu/info/jd-changsha-2025-010.html")       # a district reads the city's
