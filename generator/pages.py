@@ -183,14 +183,18 @@ def record_group(site, slug: str, record_id: str) -> Made:
     town = next((t for t in column.townships if t.slug == record.township), None) if record.township else None
     original = site.records.get(record.interpreted) if record.interprets else None
     interpretations = list(site.interpreting.get((slug, record.id), ())) if record.kind == "policy" else []
+    newer, older = site.records_of(item).near(record, NEIGHBOURS).split() if item else ([], [])
     return Made(pages=[PageJob(urls.record(slug, record.id), "record.html", slug, record.title, {
         "crumbs": crumbs + [("正文", "")], "record": record, "item": item, "domain": domain, "township": town,
         "search": record_search_entry(column, record, [label for label, _ in crumbs[1:]],
                                       domain.name if domain else None, original, interpretations),
         "replaced_by": site.records.get((slug, record.replaced_by)) if record.replaced_by else None,
         "replaces": list(site.replacing.get((slug, record.id), ())),
-        "original": original, "interpretations": interpretations,
+        "original": original, "interpretations": interpretations, "newer": newer, "older": older,
     })])
+
+
+NEIGHBOURS = 3   # a record page lists this many newer and older records of its item
 
 
 def townships_group(site, slug: str) -> Made:

@@ -11,6 +11,7 @@ has a digest:
   ("c", list, group, "slice", a, b) which records list[a:b] holds
   ("c", list, group, "at", i)       which record is list[i]
   ("c", list, group, "items", ids)  which records of the list belong to catalogue items `ids`, in order
+  ("c", list, group, "near", key, k) which records stand within k places of record `key` in the list
   ("c", list, group, "all")         a small list whole: its members and their values
   ("s", column, name)               whether static file `name` is the column's own or the shared one
   ("t", env, template)              a template with everything it extends, includes or imports
@@ -97,6 +98,11 @@ class RecordList:
         note(("c", self._name, self._group, "ids"))
         return [rid for _column, rid in self._keys()]
 
+    def near(self, record, k: int) -> "Neighbours":
+        """The records within `k` places of `record` in this list: a record page that links its
+        neighbours depends on those, not on the whole list (a new record changes a few pages)."""
+        return Neighbours(self._store, self._name, self._group, (record.column, record.id), k)
+
     def with_items(self, item_ids) -> "ItemRecords":
         """The records of this list that belong to one of the catalogue items `item_ids`."""
         return ItemRecords(self._store, self._name, self._group, tuple(sorted(item_ids)))
@@ -173,6 +179,35 @@ class ItemRecords(ListPart):
 
     def _part(self) -> list:
         return items_of(self._store, self._name, self._group, self._args[0])
+
+
+class Neighbours(ListPart):
+    """list.near(record, k): the newer records just before it and the older ones just after."""
+
+    __slots__ = ()
+    op = "near"
+
+    def _part(self) -> list:
+        key, k = self._args
+        return near_keys(self._store.record_list(self._name, self._group), key, k)
+
+    def split(self) -> tuple[list, list]:
+        """(newer, older) neighbours, each nearest first."""
+        key = self._args[0]
+        records = self._records()
+        at = next((n for n, r in enumerate(records) if (r.column, r.id) == key), None)
+        if at is None:
+            return [], []
+        return records[:at][::-1], records[at + 1:]
+
+
+def near_keys(keys: list, key: tuple, k: int) -> list:
+    """keys[i-k : i+k+1] around `key` (itself included), or [] when it is not in the list."""
+    try:
+        at = keys.index(key)
+    except ValueError:
+        return []
+    return keys[max(0, at - k):at + k + 1]
 
 
 def items_of(store: Store, name: str, group, items: tuple) -> list:
@@ -499,7 +534,8 @@ def list_digest(store: Store, name: str, group, op: str, args: tuple) -> bytes:
         value = {"len": lambda: len(keys), "ids": lambda: keys,
                  "slice": lambda: keys[args[0]:args[1]],
                  "at": lambda: keys[args[0]] if -len(keys) <= args[0] < len(keys) else None,
-                 "items": lambda: items_of(store, name, group, args[0])}[op]()
+                 "items": lambda: items_of(store, name, group, args[0]),
+                 "near": lambda: near_keys(keys, args[0], args[1])}[op]()
     elif name == "catalogue-domains":
         members = store.small_list(name, group)
         value = len(members) if op == "len" else members
