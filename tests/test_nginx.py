@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import gzip
 import http.client
-import os
 import re
 import shutil
-import socket
-import subprocess
-import time
+import sys
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -23,38 +20,12 @@ import pytest
 from conftest import REPO, build_into
 from nginx_conf import CONF, PAGE_CSP, UPLOAD_CSP, UPLOADS
 
-NGINX = Path("/usr/sbin/nginx")
-BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
-MIME_TYPES = Path("/etc/nginx/mime.types")
+sys.path.insert(0, str(REPO / "deploy"))
+from local_nginx import NginxError, serving  # noqa: E402
+
 SITE = "/jczwgk/"
 LONG = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def site_conf(www: Path, port: int) -> str:
-    """deploy/nginx/jczwgk.conf with this machine's folder and port; nothing else changed."""
-    text = CONF.read_text(encoding="utf-8")
-    assert text.count("    listen 80;\n") == 1 and text.count("    root /var/www;") == 1
-    return text.replace("    listen 80;\n", f"    listen 127.0.0.1:{port};\n").replace(
-        "    root /var/www;", f"    root {www};")
-
-
-def main_conf(prefix: Path, site: Path) -> str:
-    """nginx.conf for a private nginx: everything it writes in `prefix`, the site's file included."""
-    user = "user root;\n" if os.geteuid() == 0 else ""        # its workers read the test's folders
-    temps = "".join(f"    {kind}_temp_path {prefix}/{kind};\n"
-                    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    return (f"load_module {BROTLI_MODULE};\n{user}daemon off;\nworker_processes 1;\n"
-            f"pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\n"
-            f"events {{ worker_connections 128; }}\n"
-            f"http {{\n    include {MIME_TYPES};\n    default_type application/octet-stream;\n"
-            f"    access_log {prefix}/access.log;\n{temps}    include {site};\n}}\n")
 
 
 @pytest.fixture(scope="module")
@@ -76,39 +47,11 @@ def www(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def nginx(www, tmp_path_factory):
     """The base address of nginx serving `www` with the repository's configuration."""
-    if not NGINX.exists() or not BROTLI_MODULE.exists():
-        pytest.fail("nginx or its brotli_static module is not installed: run `bash scripts/setup.sh --test` "
-                    "(it installs Debian's nginx and libnginx-mod-http-brotli-static)")
-    prefix = tmp_path_factory.mktemp("nginx")
-    site, main = prefix / "jczwgk.conf", prefix / "nginx.conf"
-    for attempt in range(3):
-        port = free_port()
-        site.write_text(site_conf(www, port), encoding="utf-8")
-        main.write_text(main_conf(prefix, site), encoding="utf-8")
-        check = subprocess.run([str(NGINX), "-t", "-q", "-p", str(prefix), "-c", str(main)],
-                               capture_output=True, text=True)
-        assert check.returncode == 0, check.stderr
-        process = subprocess.Popen([str(NGINX), "-p", str(prefix), "-c", str(main)],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        if listening(port, process):
-            break
-        process.wait(timeout=10)                               # the port was taken meanwhile: another
-    else:
-        pytest.fail("nginx did not start: " + (prefix / "error.log").read_text(errors="replace")[-2000:])
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()                                        # nginx's fast shutdown
-    process.wait(timeout=10)
-
-
-def listening(port: int, process: subprocess.Popen) -> bool:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
+    try:
+        with serving(www, tmp_path_factory.mktemp("nginx")) as base:
+            yield base
+    except NginxError as exc:
+        pytest.fail(str(exc))
 
 
 def get(base: str, path: str, encoding: str | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
