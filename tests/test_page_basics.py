@@ -87,3 +87,11 @@ def test_licences_live_on_the_about_page_not_where_citizens_read(default_site):
     feeds = [a["href"] for a in about.select(".about-feeds a")]
     assert len(feeds) == 10 and all((default_site / "about" / f).resolve().is_file() for f in feeds)
     assert soup(default_site, "index.html").select_one(".citymap-note a")["href"] == "about/index.html"
+
+
+def test_pages_outside_the_columns_have_the_site_menu(default_site):
+    for path in ("search/index.html", "about/index.html"):
+        menu = soup(default_site, path).select_one('nav.site-nav[aria-label="网站导航"]')
+        names = [a.get_text(strip=True) for a in menu.select("a")]
+        assert names[:3] == ["网站首页", "长沙市市级专栏", "关于本站"] and len(names) == 3 + 9, path
+    assert soup(default_site, "index.html").select_one("nav.site-nav") is None        # the map is its menu
