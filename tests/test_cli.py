@@ -20,6 +20,7 @@ OPTIONS = {
     "import": {"file", "--root", "--column", "--domain", "--sheet", "--write", "--debug"},
     "export": {"--root", "--column", "--domain", "--out", "--debug"},
     "map-data": {"adcode", "--root", "--debug"},
+    "init": {"folder", "--adcode", "--debug"},
 }
 
 
