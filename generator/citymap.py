@@ -13,6 +13,7 @@ from . import urls
 from .citygeo import CityMap, DistrictShape
 
 SVG_WIDTH = 1000
+CALLOUT_ROOM = 1.15                    # the live map is this much taller than the city, for names placed around
 SMALL_LABEL = 18                       # SVG units: smaller labels are hidden on phones (see citymap.css)
 MAP_ID = "citymap"                     # folium element ids, fixed so builds are reproducible
 # leaflet.js names its source map in its last line: shipped too, so no address on the site is missing
@@ -138,11 +139,13 @@ def district_style(feature: dict) -> dict:
 def live_map(citymap: CityMap, link: Link, tiles: str | None = None, attribution: str | None = None) -> Markup:
     """folium's map div and its script only, wrapped so that a failure leaves the SVG map shown."""
     fmap, layer = folium_map(citymap, link, tiles, attribution)
+    # The map's box takes the city's own shape (a tall city gets a tall map), with room for callouts
+    aspect = f"{SVG_WIDTH} / {svg_frame(citymap)[3] * CALLOUT_ROOM:.0f}"
     root = fmap.get_root()
     root.render()
     script = root.script.render().replace("</", "<\\/")   # no content can close the script element
     return Markup(
-        f'<div class="citymap-live" id="citymap-live" hidden>{root.html.render().strip()}</div>\n'
+        f'<div class="citymap-live" id="citymap-live" style="--map-aspect: {aspect}" hidden>{root.html.render().strip()}</div>\n'
         "<script>\n(function () {\n"
         '  var live = document.getElementById("citymap-live");\n'
         "  if (!window.L || !window.jczwgkCitymap) { return; }\n"
