@@ -47,7 +47,8 @@ function fillFilters(available) {
     }
     const wanted = params.get(key);
     if (wanted && values.includes(wanted)) select.value = wanted;
-    select.closest("label").hidden = values.length === 0;
+    // Disabled rather than hidden: the form keeps its shape while the index loads (no layout shift)
+    select.disabled = values.length === 0;
   }
 }
 
