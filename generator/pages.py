@@ -222,8 +222,10 @@ def township_group(site, slug: str, town_slug: str) -> Made:
     records = site.by_township[(slug, town_slug)]
     crumbs = column_crumbs(site, column) + [("乡镇（街道）", urls.townships(slug))]
     url_for = lambda n: urls.township(slug, town_slug, n)  # noqa: E731
+    entry = search_entry(column, "乡镇（街道）", [column.name, "乡镇（街道）"])
     pages = [PageJob(pager.url_for(pager.number), "township.html", slug, town.name + "政务公开专栏", {
         "crumbs": crumbs + [(town.name, "")], "town": town, "pager": pager,
+        "search": entry if pager.number == 1 else None,
         "tiles": [(site.domain_of[d], len(items)) for d, items in catalogues.items()],
         "excluded": [site.domain_of[d] for d in column.catalogues if d not in catalogues]})
         for pager in paginate(records, site.config.page_size, url_for)]
@@ -322,7 +324,17 @@ def search_group(site) -> Made:
     bundles = [{"column": column, "name": names.get(column, column), "path": urls.search_bundle(column, shard)}
                for column, shard in site.search_shards()]
     return Made(pages=[PageJob(urls.SEARCH, "search.html", None, "站内查询", {
-        "crumbs": home_crumbs(site) + [("站内查询", "")], "bundles": bundles})])
+        "crumbs": home_crumbs(site) + [("站内查询", "")], "bundles": bundles,
+        "words": dict(site.search_lexicon.as_json(), places=search_places(site), city=site.city.name)})])
+
+
+def search_places(site) -> list[dict]:
+    """The district and township names a query may hold, for the search page to boost their pages."""
+    places = []
+    for column in site.columns:
+        places.append({"name": column.name, "column": column.name})
+        places += [{"name": t.name, "column": column.name, "township": True} for t in column.townships]
+    return places
 
 
 SITEMAP_LIMIT = 50_000   # the sitemaps.org limit of addresses per file

@@ -13,9 +13,10 @@ from .errors import ErrorList
 from .load import read_json, read_yaml
 from .model import ColumnConfig, Domain, SiteConfig
 from .paths import ProjectPaths
+from .search_lexicon import LEXICON_FILE, SearchLexicon, read_lexicon
 from .sources import SourceFile, content_folders, topic_folders
 
-SETTING_ROLES = ("site", "domains", "column", "map")
+SETTING_ROLES = ("site", "domains", "column", "map", "search")
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Settings:
     domains: tuple[Domain, ...] = ()
     columns: tuple[ColumnConfig, ...] = ()
     citymap: object | None = None
+    lexicon: SearchLexicon = field(default_factory=SearchLexicon)
     static: dict[str, frozenset[str]] = field(default_factory=dict)       # column -> own static files
     attachments: dict[str, frozenset[str]] = field(default_factory=dict)  # column -> files/ names
     themes: set[str] = field(default_factory=set)                          # themes with templates/
@@ -51,6 +53,7 @@ def read_settings(paths: ProjectPaths, tree: dict[str, SourceFile], errors: Erro
                                       settings.static.get(s, frozenset()), errors) for s in slugs]
     settings.columns = tuple(sorted((c for c in columns if c), key=lambda c: (not c.is_city, c.adcode)))
     settings.citymap = city_map(settings, tree, errors)
+    settings.lexicon = read_lexicon(Path(tree[LEXICON_FILE].path), errors) if LEXICON_FILE in tree else SearchLexicon()
     check_layout(paths, tree, set(slugs), errors)
     settings.digests = setting_digests(settings)
     return settings
@@ -86,7 +89,7 @@ def city_map(settings: Settings, tree: dict[str, SourceFile], errors: ErrorList)
 def check_layout(paths: ProjectPaths, tree: dict[str, SourceFile], columns: set[str], errors: ErrorList) -> None:
     """Content folders without a column, topic folders without topic.yaml or with an unsafe name."""
     for name in content_folders(paths):
-        if name not in columns and name != "map":
+        if name not in columns and name not in ("map", "search"):
             errors.add(paths.content / name, None, f"content folder '{name}' has no column configuration",
                        f"a file districts/{name}/column.yaml, or a folder named after a column")
     for column in sorted(columns):
@@ -99,7 +102,8 @@ def check_layout(paths: ProjectPaths, tree: dict[str, SourceFile], columns: set[
 
 
 def setting_digests(settings: Settings) -> dict[tuple[str, tuple], bytes]:
-    digests = {("config", ()): digest_of(settings.config), ("citymap", ()): digest_of(settings.citymap)}
+    digests = {("config", ()): digest_of(settings.config), ("citymap", ()): digest_of(settings.citymap),
+               ("lexicon", ()): digest_of(settings.lexicon)}
     digests.update({("domain", d.slug): digest_of(d) for d in settings.domains})
     digests.update({("column", c.slug): digest_of(c) for c in settings.columns})
     return digests

@@ -9,6 +9,7 @@ The role says what the build makes of the file; it follows from where the file l
   site.yaml                                   site
   content/domains.yaml                        domains
   content/map/*.geojson                       map
+  content/search/synonyms.yaml                search (the search lexicon)
   content/<column>/catalogue/<domain>.yaml    catalogue
   content/<column>/records/**.{md,yaml,yml}   records
   content/<column>/policies/**.{md,yaml,yml}  policies
@@ -28,6 +29,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from .search_lexicon import LEXICON_FILE
 from typing import NamedTuple
 
 from .paths import ProjectPaths
@@ -143,6 +146,8 @@ def role_of(key: str) -> tuple[str | None, str | None, str | None]:
         return "domains", None, None
     if parts[1] == "map":
         return ("map", None, None) if len(parts) == 3 and key.endswith(".geojson") else (None, None, None)
+    if parts[1] == "search":
+        return ("search", None, None) if key == LEXICON_FILE else (None, None, None)
     return content_role(parts)
 
 
@@ -183,7 +188,7 @@ def theme_role_of(key: str) -> tuple[str | None, str | None, str | None]:
 
 
 def content_folders(paths: ProjectPaths) -> list[str]:
-    """The folder names directly under content/ (a column's content, or map/)."""
+    """The folder names directly under content/ (a column's content, or map/ and search/)."""
     try:
         return sorted(e.name for e in os.scandir(paths.content) if e.is_dir() and not e.name.startswith("."))
     except OSError:

@@ -166,6 +166,7 @@ class Store:
         self.domains: tuple[Domain, ...] = ()
         self.columns: tuple[ColumnConfig, ...] = ()         # city first, then districts by adcode
         self.citymap = None
+        self.lexicon = None
         self.static: dict[str, frozenset[str]] = {}         # column -> its own static file names
         self.attachments: dict[str, frozenset[str]] = {}    # column -> files/ names
         self.theme_static: dict[str, frozenset[str]] = {}   # theme -> its static file names
@@ -330,6 +331,7 @@ class Store:
         before = self.config_digests
         self.config, self.domains, self.columns = settings.config, settings.domains, settings.columns
         self.citymap, self.static, self.attachments = settings.citymap, settings.static, settings.attachments
+        self.lexicon = settings.lexicon
         self.theme_static = settings.theme_static
         digests = self.config_digests = settings.digests
         for facet in set(before) | set(digests):
@@ -357,6 +359,8 @@ class Store:
             return self.config
         if kind == "citymap":
             return self.citymap
+        if kind == "lexicon":
+            return self.lexicon
         if kind == "domain":
             return next((d for d in self.domains if d.slug == key), None)
         if kind == "column":

@@ -5,7 +5,7 @@ which hand out the model's immutable objects and note, for the computation runni
 `reading`), each *facet* they hand out. A facet names one thing that can be read and whose value
 has a digest:
 
-  ("e", kind, key)                  one entity: config, domain, column, item, record, township, topic, citymap
+  ("e", kind, key)                  one entity: config, domain, column, item, record, township, topic, citymap, lexicon
   ("c", list, group, "len")         how many a list holds
   ("c", list, group, "ids")         which records a list holds, in order (a record list)
   ("c", list, group, "slice", a, b) which records list[a:b] holds
@@ -441,6 +441,10 @@ class SiteView:
     @property
     def citymap(self):
         return entity(self._store, "citymap", ())
+
+    @property
+    def search_lexicon(self):
+        return entity(self._store, "lexicon", ())
 
     @property
     def domains(self) -> SmallList:

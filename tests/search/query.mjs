@@ -22,9 +22,13 @@ for (const bundle of job.bundles.slice(1)) {
   await pagefind.mergeIndex(root + bundle, { baseUrl: "/" });
 }
 
+// The lexicon and place names the search page carries (#search-words), as the page applies them
+const page = await readFile(fileURLToPath(root + "search/index.html"), "utf8");
+const words = JSON.parse(page.match(/<script type="application\/json" id="search-words">(.*?)<\/script>/s)[1]);
+
 const answers = [];
 for (const query of job.queries) {
-  const found = await rankedSearch(pagefind, query.q, query.filters || {});
+  const found = await rankedSearch(pagefind, query.q, query.filters || {}, words);
   const top = await Promise.all(found.slice(0, job.top || 10).map((r) => r.data()));
   answers.push({
     count: found.length,

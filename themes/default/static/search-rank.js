@@ -1,40 +1,158 @@
-/* Chinese query ranking on top of Pagefind, shared by the search page and the tests.
-   Pagefind segments the index with jieba (extended build) but segments queries in the browser with
-   Intl.Segmenter, and only the last query word is matched as a prefix. The two segmenters often cut
-   a phrase differently (临时救助 vs 临时|救助), so a plain multi-word query misses pages. Here each
-   query word is also searched on its own (as a prefix); a page is a result when it matches the words
-   (all of them, or nearly all in a long query), or the whole query as Pagefind reads it. Pages
-   matching more rank first, then by Pagefind's score. */
+/* Chinese query understanding and ranking on top of Pagefind, shared by the search page and the tests.
+
+   A query is read the way a citizen writes it (「低保怎么申请」, 「岳麓区2024年财政预算」):
+   - a district or township named in it boosts that column's pages; a year boosts that year's;
+   - the site's lexicon (content/search/synonyms.yaml, carried by the search page) turns everyday
+     names into the pages' names (低保 → 最低生活保障) and drops question words (怎么, 哪里);
+   - words that ask for a service (申请, 办理, 材料) are not required of a page: they put 事项 pages
+     and 办事指南 first;
+   - what is left is cut into words (Intl.Segmenter), each a "concept".
+   Pagefind segments the index with jieba but queries with Intl.Segmenter, and the two cut phrases
+   differently, so each concept is searched on its own (every synonym of it), and a page must match
+   the concepts (all, or all but one in four in a long query). Pages matching more concepts rank
+   first, then by the boosts, then by Pagefind's own score. */
 const segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("zh-CN", { granularity: "word" }) : null;
 
-export function queryWords(term) {
-  if (!segmenter) return term.split(/\s+/).filter(Boolean);
-  const words = [];
-  for (const part of segmenter.segment(term)) {
-    if (part.isWordLike && !words.includes(part.segment.toLowerCase())) words.push(part.segment.toLowerCase());
-  }
-  return words;
+const DOC_NO = /[\u4e00-\u9fff()（）]{1,12}[〔\[［【]((?:19|20)[0-9]{2})[〕\]］】]第?[0-9]+号/;
+const EMPTY = { synonyms: [], fillers: [], service: [], places: [], city: "" };
+
+export function normalize(term) {
+  return (term || "").normalize("NFKC").toLowerCase()
+    .replace(/[?？!！,，。;；:：、"'“”‘’()（）《》<>]/g, " ").replace(/\s+/g, " ").trim();
 }
 
-export async function rankedSearch(pagefind, term, filters = {}) {
-  const words = term ? queryWords(term) : [];
-  const whole = await pagefind.search(term || null, { filters });
-  if (words.length <= 1) return whole.results;
-  const pages = new Map();
-  const add = (result, hits) => {
-    const page = pages.get(result.id) || { result, hits: 0, score: 0 };
-    page.hits += hits;
-    page.score += result.score;
-    pages.set(result.id, page);
+/* As generator/summary.py doc_no_terms: one term per Chinese character and per run of digits. */
+export function docNoTerms(docNo) {
+  return (docNo.normalize("NFKC").match(/[0-9]+|[\u4e00-\u9fff]/g) || []).join(" ");
+}
+
+function segments(text) {
+  if (!segmenter) return text.split(/\s+/).filter(Boolean);
+  return [...segmenter.segment(text)].filter((p) => p.isWordLike).map((p) => p.segment);
+}
+
+/* The short form people use of a place: 岳麓区 → 岳麓, 洋湖街道 → 洋湖 (two characters at least). */
+function shortName(name) {
+  const short = name.replace(/(街道|镇|乡|区|县|市)$/, "");
+  return short.length >= 2 && short !== name ? short : null;
+}
+
+function byLength(words) {
+  return [...words].sort((a, b) => b.length - a.length);
+}
+
+function takeOut(state, word) {
+  if (!word || !state.text.includes(word)) return false;
+  state.text = state.text.split(word).join(" ");
+  return true;
+}
+
+function findPlace(state, places, city) {
+  const forms = [];
+  const shorts = new Map();
+  for (const place of places) {
+    const short = shortName(place.name);
+    if (short) shorts.set(short, shorts.has(short) ? null : place);    // 长沙 of 长沙市 and 长沙县: neither
+    forms.push([place.name, place]);
+  }
+  for (const [short, place] of shorts) if (place) forms.push([short, place]);
+  forms.sort((a, b) => b[0].length - a[0].length);
+  let cityNamed = false;
+  for (const [form, place] of forms) {
+    if (!takeOut(state, form)) continue;
+    if (place.township) {
+      state.township = place.name;
+      state.concepts.push(byLength(new Set([place.name, shortName(place.name)].filter(Boolean))));
+    }
+    // The city's own name (长沙市) names the whole city, not its column, unless nothing else is named
+    if (place.column === city && !place.township) cityNamed = true;
+    else state.column = state.column || place.column;
+  }
+  if (!state.column && cityNamed) state.column = city;
+}
+
+export function understand(term, words = EMPTY) {
+  const lexicon = { ...EMPTY, ...words };
+  const state = { text: normalize(term), concepts: [], column: null, township: null, year: null, service: false };
+  const raw = state.text;
+  // A document number (文号, 岳征补决〔2026〕19号) is looked up whole, as Pagefind reads it
+  const docNo = (term || "").normalize("NFKC").match(DOC_NO);
+  if (docNo) {
+    state.concepts.push([docNoTerms(docNo[0])]);
+    state.text = normalize(state.text.split(normalize(docNo[0])).join(" "));
+  }
+  findPlace(state, lexicon.places, lexicon.city);
+  const year = state.text.match(/(?:^|[^0-9])((?:19|20)[0-9]{2})(?![0-9])/);
+  if (year) {
+    state.year = year[1];
+    for (const form of [`${year[1]}年度`, `${year[1]}年`, year[1]]) takeOut(state, form);
+  }
+  const variants = [];
+  for (const group of lexicon.synonyms) for (const word of group) variants.push([normalize(word), group]);
+  variants.sort((a, b) => b[0].length - a[0].length);
+  for (const [variant, group] of variants) {
+    if (variant && takeOut(state, variant)) state.concepts.push(byLength(new Set(group.map(normalize))));
+  }
+  const dropped = (list, flag) => {
+    for (const word of byLength(list.map(normalize)).filter((w) => w.length > 1)) {
+      if (takeOut(state, word) && flag) state.service = true;
+    }
   };
-  whole.results.forEach((r) => add(r, 1));
-  const each = await Promise.all(words.map((w) => pagefind.search(w, { filters })));
-  each.forEach((found) => found.results.forEach((r) => add(r, 1)));
-  // Kept: pages that matched the whole query in Pagefind's own way, or every word on its own
-  // (one word in four may be missing from a long query: its segmentation may differ).
-  const needed = words.length - Math.floor(words.length / 4);
-  return [...pages.values()]
-    .filter((p) => p.hits >= needed)
-    .sort((a, b) => b.hits - a.hits || b.score - a.score)
-    .map((p) => p.result);
+  dropped(lexicon.service, true);
+  dropped(lexicon.fillers, false);
+  const single = new Set([...lexicon.fillers, ...lexicon.service].map(normalize).filter((w) => w.length === 1));
+  const service = new Set(lexicon.service.map(normalize));
+  for (const word of segments(state.text)) {
+    if (single.has(word)) {
+      if (service.has(word)) state.service = true;
+      continue;
+    }
+    if (!state.concepts.some((c) => c.includes(word))) state.concepts.push([word]);
+  }
+  if (!state.concepts.length && !state.column && !state.year) state.concepts.push([raw]);
+  if (!state.concepts.length && state.column) state.concepts.push([state.column]);
+  return state;
+}
+
+async function ids(pagefind, term, filters) {
+  return new Set((await pagefind.search(term, { filters })).results.map((r) => r.id));
+}
+
+export async function rankedSearch(pagefind, term, filters = {}, words = EMPTY) {
+  if (!term || !term.trim()) return (await pagefind.search(null, { filters })).results;
+  const query = understand(term, words);
+  const pages = new Map();
+  for (const alternatives of query.concepts) {
+    const found = await Promise.all(alternatives.map((a) => pagefind.search(a, { filters })));
+    const best = new Map();
+    for (const r of found.flatMap((f) => f.results)) {
+      if (!best.has(r.id) || best.get(r.id).score < r.score) best.set(r.id, r);
+    }
+    for (const [id, r] of best) {
+      const page = pages.get(id) || { result: r, hits: 0, score: 0 };
+      page.hits += 1;
+      page.score += r.score;
+      pages.set(id, page);
+    }
+  }
+  const n = query.concepts.length;
+  const needed = n - Math.floor(n / 4);
+  const kept = [...pages.values()].filter((p) => p.hits >= needed);
+  // Boosts read Pagefind's filters only (no page is loaded to rank it)
+  const [inColumn, inYear, items, guides] = await Promise.all([
+    query.column && !filters["区县"] ? ids(pagefind, null, { ...filters, 区县: query.column }) : null,
+    query.year && !filters["年份"] ? ids(pagefind, null, { ...filters, 年份: query.year }) : null,
+    query.service ? ids(pagefind, null, { ...filters, 类型: "事项" }) : null,
+    query.service ? ids(pagefind, "办事指南", filters) : null,
+  ]);
+  const top = Math.max(1e-9, ...kept.map((p) => p.score));
+  for (const p of kept) {
+    const id = p.result.id;
+    p.rank = p.hits * 1000 + (inColumn?.has(id) ? 400 : 0) + (inYear?.has(id) ? 200 : 0)
+      + (items?.has(id) ? 300 : 0) + (guides?.has(id) ? 100 : 0) + (99 * p.score) / top;
+  }
+  kept.sort((a, b) => b.rank - a.rank);
+  const ranked = kept.map((p) => p.result);
+  ranked.query = query;
+  return ranked;
 }

@@ -1,10 +1,12 @@
 /* Site search page (站内查询). Runs the query found in the page address (?q=…&scope=…&区县=…),
-   against one column's Pagefind bundle, or all columns' bundles merged for a city-wide search.
+   against one column's Pagefind bundles, or all columns' bundles merged for a city-wide search,
+   ranked by search-rank.js with the site's lexicon (the page's #search-words). Results for the same
+   page of several columns (the same 事项 in each district) are one result with 「其他区县 N 条」.
    The Pagefind files are built with the site and served from it; nothing is loaded from elsewhere. */
 import { rankedSearch } from "./search-rank.js";
 
 const FILTERS = ["区县", "领域", "类型", "年份", "效力状态", "政策解读"];
-const PAGE = 20;
+const PAGE = 12;          // results loaded at a time: each costs a request for its fragment
 
 const form = document.querySelector("form[data-search]");
 const status = document.querySelector("[data-status]");
@@ -12,6 +14,8 @@ const list = document.querySelector("[data-results]");
 const more = document.querySelector("[data-more]");
 const root = new URL(form.dataset.root, window.location.href);
 const bundles = JSON.parse(form.dataset.bundles);
+const words = JSON.parse(document.getElementById("search-words").textContent);
+const filterBox = document.querySelector("[data-filter-box]");
 const params = new URLSearchParams(window.location.search);
 const scope = bundles.some((b) => b.column === params.get("scope")) ? params.get("scope") : "";
 
@@ -61,6 +65,13 @@ function chosenFilters() {
   return filters;
 }
 
+/* The filters' values and counts cost a request per filter and bundle: loaded when the box opens. */
+let filtersLoaded = null;
+function loadFilters() {
+  filtersLoaded ||= pagefind.filters().then(fillFilters);
+  return filtersLoaded;
+}
+
 /* Pagefind excerpts are HTML with <mark> around matches; keep only text and <mark>. */
 function excerptNodes(html) {
   const doc = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
@@ -72,10 +83,29 @@ function excerptNodes(html) {
       mark.textContent = node.textContent;
       out.append(mark);
     } else {
-      out.append(document.createTextNode(node.textContent));
+      out.append(document.createTextNode(chinesePunctuation(node.textContent)));
     }
   }
   return out;
+}
+
+/* Pagefind ends each block of a page with an English full stop (". "); between Chinese text it reads
+   as 。 */
+function chinesePunctuation(text) {
+  return text.replace(/([\u3000-\u9fff\uff00-\uffef])\.(\s+|$)/g, "$1。").replace(/([。！？；：，、])。/g, "$1");
+}
+
+function columnOf(data) {
+  return (data.filters["区县"] || [])[0] || "";
+}
+
+/* The same page in several columns: its address without the column's folder, its title without
+   the column's name. */
+function groupKey(data) {
+  const path = new URL(data.url, window.location.href).pathname.slice(root.pathname.length);
+  const column = columnOf(data);
+  const title = (data.meta.title || "").split(column).join("");
+  return `${path.split("/").slice(1).join("/")}|${title}`;
 }
 
 function resultItem(data) {
@@ -85,6 +115,13 @@ function resultItem(data) {
   link.href = data.url;
   link.textContent = data.meta.title || data.url;
   title.append(link);
+  const column = columnOf(data);
+  if (column && !link.textContent.includes(column)) {
+    const tag = document.createElement("span");
+    tag.className = "result-column";
+    tag.textContent = column;
+    title.append(" ", tag);
+  }
   li.append(title);
   const info = document.createElement("p");
   info.className = "result-where";
@@ -137,13 +174,54 @@ let pagefind = null;
 let results = [];
 let shown = 0;
 let run = 0;
+let groups = new Map();
+
+/* A group: its first result shown whole, the others as links in 「其他区县 N 条」. */
+function addOther(group, data) {
+  if (!group.others) {
+    group.others = document.createElement("details");
+    group.others.className = "result-others";
+    group.others.append(document.createElement("summary"), document.createElement("ul"));
+    group.li.append(group.others);
+  }
+  const item = document.createElement("li");
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = columnOf(data) || data.meta.title;
+  item.append(link);
+  group.others.lastChild.append(item);
+  group.count += 1;
+  group.others.firstChild.textContent = `其他区县 ${group.count} 条`;
+}
+
+function preferred(batch, column) {
+  const own = column ? batch.findIndex((d) => columnOf(d) === column) : -1;
+  if (own > 0) batch.unshift(...batch.splice(own, 1));
+  return batch;
+}
 
 async function showMore() {
   const mine = run;
   const slice = results.slice(shown, shown + PAGE);
-  const items = await Promise.all(slice.map((r) => r.data()));
+  const loaded = await Promise.all(slice.map((r) => r.data()));
   if (mine !== run) return;
-  list.append(...items.map(resultItem));
+  const batches = new Map();
+  for (const data of loaded) {
+    const key = groupKey(data);
+    if (!batches.has(key)) batches.set(key, []);
+    batches.get(key).push(data);
+  }
+  const own = (results.query && results.query.column) || (scope && bundles.find((b) => b.column === scope).name);
+  for (const [key, batch] of batches) {
+    let group = groups.get(key);
+    const members = preferred(batch, own);
+    if (!group) {
+      group = { li: resultItem(members.shift()), count: 0, others: null };
+      groups.set(key, group);
+      list.append(group.li);
+    }
+    members.forEach((data) => addOther(group, data));
+  }
   shown += slice.length;
   more.hidden = shown >= results.length;
 }
@@ -158,13 +236,14 @@ async function search() {
   for (const [key, value] of Object.entries(filters)) address.set(key, value);
   window.history.replaceState(null, "", `?${address}`);
   list.replaceChildren();
+  groups = new Map();
   more.hidden = true;
   if (!term && Object.keys(filters).length === 0) {
     say("请输入关键词，或选择筛选条件。");
     return;
   }
   say("正在查询…");
-  const found = await rankedSearch(pagefind, term, filters);
+  const found = await rankedSearch(pagefind, term, filters, words);
   if (mine !== run) return;
   results = found;
   shown = 0;
@@ -179,7 +258,10 @@ async function start() {
   say("正在加载查询索引…");
   try {
     pagefind = await loadPagefind();
-    fillFilters(await pagefind.filters());
+    if (FILTERS.some((key) => params.get(key))) {
+      filterBox.open = true;
+      await loadFilters();
+    }
   } catch (error) {
     say("查询索引加载失败，请稍后再试。");
     throw error;
@@ -199,6 +281,7 @@ async function start() {
     timer = window.setTimeout(search, 300);
   });
   more.addEventListener("click", showMore);
+  filterBox.addEventListener("toggle", () => filterBox.open && loadFilters());
   form.dataset.ready = "true";
   await search();
 }
