@@ -187,7 +187,8 @@ def record_group(site, slug: str, record_id: str) -> Made:
     return Made(pages=[PageJob(urls.record(slug, record.id), "record.html", slug, record.title, {
         "crumbs": crumbs + [("正文", "")], "record": record, "item": item, "domain": domain, "township": town,
         "search": record_search_entry(column, record, [label for label, _ in crumbs[1:]],
-                                      domain.name if domain else None, original, interpretations),
+                                      domain.name if domain else None, original, interpretations,
+                                      town.name if town else None),
         "replaced_by": site.records.get((slug, record.replaced_by)) if record.replaced_by else None,
         "replaces": list(site.replacing.get((slug, record.id), ())),
         "original": original, "interpretations": interpretations, "newer": newer, "older": older,
@@ -222,7 +223,7 @@ def township_group(site, slug: str, town_slug: str) -> Made:
     records = site.by_township[(slug, town_slug)]
     crumbs = column_crumbs(site, column) + [("乡镇（街道）", urls.townships(slug))]
     url_for = lambda n: urls.township(slug, town_slug, n)  # noqa: E731
-    entry = search_entry(column, "乡镇（街道）", [column.name, "乡镇（街道）"])
+    entry = search_entry(column, "乡镇（街道）", [column.name, "乡镇（街道）"], township=town.name)
     pages = [PageJob(pager.url_for(pager.number), "township.html", slug, town.name + "政务公开专栏", {
         "crumbs": crumbs + [(town.name, "")], "town": town, "pager": pager,
         "search": entry if pager.number == 1 else None,
@@ -368,11 +369,12 @@ LATE_GROUPS = {("search",): ("x", "shards"), ("sitemap",): ("x", "pages")}
 
 def search_entry(column, kind: str, crumbs: list[str], domain: str | None = None,
                  year: int | None = None, validity: str | None = None, date: str | None = None,
-                 interpretation: str | None = None) -> dict:
-    """What the search index gets of a page: its filters (区县, 领域, 类型, 年份, 效力状态, 政策解读)
-    and where it sits. Only pages with an entry are indexed."""
-    filters = {"区县": column.name, "领域": domain, "类型": kind,
-               "年份": str(year) if year else None, "效力状态": validity, "政策解读": interpretation}
+                 interpretation: str | None = None, township: str | None = None) -> dict:
+    """What the search index gets of a page: its filters (区县, 领域, 类型, 年份, 效力状态, 政策解读,
+    and 乡镇街道 for a township's page and records, which a query naming the township boosts) and
+    where it sits. Only pages with an entry are indexed."""
+    filters = {"区县": column.name, "领域": domain, "类型": kind, "年份": str(year) if year else None,
+               "效力状态": validity, "政策解读": interpretation, "乡镇街道": township}
     return {"filters": {k: v for k, v in filters.items() if v},
             "meta": {k: v for k, v in {"where": " › ".join(crumbs), "date": date}.items() if v}}
 
@@ -381,12 +383,13 @@ SEARCH_INTERPRETATIONS = 5    # a document's result links this many of its inter
 
 
 def record_search_entry(column, record: Record, crumbs: list[str], domain: str | None,
-                        original: Record | None = None, interpretations: Sequence[Record] = ()) -> dict:
+                        original: Record | None = None, interpretations: Sequence[Record] = (),
+                        township: str | None = None) -> dict:
     """A record's entry; an interpretation's result shows its 原文, a document's its interpretations
     (meta keys with site-relative addresses, which the search page turns into links)."""
     marked = "解读材料" if original else "有解读的文件" if interpretations else None
     entry = search_entry(column, "文件" if record.kind == "policy" else "信息", crumbs, domain,
-                         record.published.year, record.validity, record.published.isoformat(), marked)
+                         record.published.year, record.validity, record.published.isoformat(), marked, township)
     meta = entry["meta"]
     if original:
         meta.update(yuanwen=original.title, yuanwen_url=urls.record(original.column, original.id))

@@ -17,7 +17,9 @@ digest is kept in the build's state, never in the output.
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -30,6 +32,7 @@ from pathlib import Path
 
 from . import urls
 from .precompress import compress_folder
+from .summary import character_terms
 from .write import write_file
 
 SHARD_PAGES = 800          # about this many indexed pages per shard (re-indexing one takes ~1 s)
@@ -77,8 +80,25 @@ def search_document(html: str) -> str | None:
     end = html.find("</main>", head_end)
     title_start, title_end = html.find("<title>"), html.find("</title>")
     title = html[title_start + 7:title_end] if 0 <= title_start < title_end else ""
+    main = html[start:head_end + 1] + heading_characters(html[head_end + 1:end]) + html[head_end + 1:end + 7]
     return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8"><title>{title}</title></head>\n'
-            f"<body>\n{html[start:end + 7]}\n</body>\n</html>\n")
+            f"<body>\n{main}\n</body>\n</html>\n")
+
+
+NAMES = re.compile(r"<h1[^>]*>(.*?)</h1>|<(\w+)[^>]*\bdata-search-names\b[^>]*>(.*?)</\2>", re.S)
+
+
+def heading_characters(main: str) -> str:
+    """The page's heading and the names its template marks (data-search-names: an item's domain and
+    service) once more, character by character, as searchable metadata (Pagefind 1.5 searches
+    metadata; excerpts still come from the text): a query the browser cut into characters finds
+    them whatever words the indexer made of them (summary.character_terms)."""
+    parts = [m.group(1) if m.group(1) is not None else m.group(3) for m in NAMES.finditer(main)]
+    if not parts:
+        return ""
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", " ".join(parts)))
+    return f'<span hidden data-pagefind-meta="zi:{html_lib.escape(character_terms(text))}"></span>'
+
 
 
 def document_digest(document: str | None) -> bytes:

@@ -28,19 +28,13 @@ def plain_summary(markdown: str, limit: int = LIMIT) -> str:
     return text[:cut + 1] if cut >= limit // 2 else text[:limit - 1].rstrip() + "…"
 
 
+def character_terms(text: str) -> str:
+    """Text as the browser may cut a query of it: one term per Chinese character and per run of
+    digits or Latin letters. The browser cuts words its dictionary lacks into characters
+    (Intl.Segmenter) where the indexer (jieba) keeps them whole, so only this form lets
+    「岳征补决〔2026〕19号」 or 「特困供养」 find their pages; static/search-rank.js relies on it."""
+    return " ".join(re.findall(r"[0-9]+|[a-z]+|[\u4e00-\u9fff]", unicodedata.normalize("NFKC", text).lower()))
+
+
 def doc_no_terms(doc_no: str) -> str:
-    """A document number (文号) as the search index should hold it: one term per Chinese character
-    and per run of digits, the brackets dropped. The browser cuts a query's unknown words into
-    characters (Intl.Segmenter) where the indexer (jieba) would keep pieces, so only this form lets
-    「岳征补决〔2026〕19号」 find its page; static/search-rank.js cuts the query the same way."""
-    terms, digits = [], ""
-    for char in unicodedata.normalize("NFKC", doc_no):
-        if char.isdigit():
-            digits += char
-            continue
-        if digits:
-            terms.append(digits)
-            digits = ""
-        if "\u4e00" <= char <= "\u9fff":
-            terms.append(char)
-    return " ".join(terms + ([digits] if digits else []))
+    return character_terms(doc_no)

@@ -1,7 +1,8 @@
 /* Chinese query understanding and ranking on top of Pagefind, shared by the search page and the tests.
 
    A query is read the way a citizen writes it (「低保怎么申请」, 「岳麓区2024年财政预算」):
-   - a district or township named in it boosts that column's pages; a year boosts that year's;
+   - a district or township named in it boosts that column's or township's pages (filters 区县 and
+     乡镇街道: jieba may cut a township's name inside a title); a year boosts that year's pages;
    - the site's lexicon (content/search/synonyms.yaml, carried by the search page) turns everyday
      names into the pages' names (低保 → 最低生活保障) and drops question words (怎么, 哪里);
    - words that ask for a service (申请, 办理, 材料) are not required of a page: they put 事项 pages
@@ -29,6 +30,24 @@ export function docNoTerms(docNo) {
 function segments(text) {
   if (!segmenter) return text.split(/\s+/).filter(Boolean);
   return [...segmenter.segment(text)].filter((p) => p.isWordLike).map((p) => p.segment);
+}
+
+/* Characters the segmenter left alone side by side (环|卫, 缴|费) are a word it does not know: one
+   word again, as the index (jieba) most likely holds it. */
+function joinSingles(words, keep) {
+  const out = [];
+  let run = "";
+  for (const word of words) {
+    if (word.length === 1 && /[\u4e00-\u9fff]/.test(word) && !keep.has(word)) {
+      run += word;
+      continue;
+    }
+    if (run) out.push(run);
+    run = "";
+    out.push(word);
+  }
+  if (run) out.push(run);
+  return out;
 }
 
 /* The short form people use of a place: 岳麓区 → 岳麓, 洋湖街道 → 洋湖 (two characters at least). */
@@ -60,15 +79,20 @@ function findPlace(state, places, city) {
   let cityNamed = false;
   for (const [form, place] of forms) {
     if (!takeOut(state, form)) continue;
-    if (place.township) {
-      state.township = place.name;
-      state.concepts.push(byLength(new Set([place.name, shortName(place.name)].filter(Boolean))));
-    }
+    if (place.township) state.township = state.township || place.name;
     // The city's own name (长沙市) names the whole city, not its column, unless nothing else is named
     if (place.column === city && !place.township) cityNamed = true;
     else state.column = state.column || place.column;
   }
   if (!state.column && cityNamed) state.column = city;
+}
+
+/* A synonym group as a concept: its first word, the pages' own name, searched as Pagefind reads
+   it; the others as exact phrases. Pagefind cuts a word its index lacks into characters, so an
+   everyday name no page uses (五保户) would otherwise find every page with 五 and 户. */
+function lexiconConcept(group) {
+  const [name, ...others] = [...new Set(group.map(normalize))];
+  return [name, ...others.map((w) => `"${w}"`)];
 }
 
 export function understand(term, words = EMPTY) {
@@ -91,27 +115,38 @@ export function understand(term, words = EMPTY) {
   for (const group of lexicon.synonyms) for (const word of group) variants.push([normalize(word), group]);
   variants.sort((a, b) => b[0].length - a[0].length);
   for (const [variant, group] of variants) {
-    if (variant && takeOut(state, variant)) state.concepts.push(byLength(new Set(group.map(normalize))));
+    if (variant && takeOut(state, variant)) state.concepts.push(lexiconConcept(group));
   }
-  const dropped = (list, flag) => {
-    for (const word of byLength(list.map(normalize)).filter((w) => w.length > 1)) {
-      if (takeOut(state, word) && flag) state.service = true;
-    }
-  };
-  dropped(lexicon.service, true);
-  dropped(lexicon.fillers, false);
-  const single = new Set([...lexicon.fillers, ...lexicon.service].map(normalize).filter((w) => w.length === 1));
+  // Question and service words of two characters or more go wherever they are; a single character
+  // (的, 办) only where the segmenter finds it standing alone. Each word left is a concept of its
+  // own: Pagefind skips a query word its index lacks, so a phrase is matched word by word.
   const service = new Set(lexicon.service.map(normalize));
-  for (const word of segments(state.text)) {
-    if (single.has(word)) {
-      if (service.has(word)) state.service = true;
-      continue;
-    }
-    if (!state.concepts.some((c) => c.includes(word))) state.concepts.push([word]);
+  const filler = new Set(lexicon.fillers.map(normalize));
+  for (const word of byLength([...service, ...filler]).filter((w) => w.length > 1)) {
+    if (takeOut(state, word) && service.has(word)) state.service = true;
   }
+  for (const word of joinSingles(segments(state.text), new Set([...service, ...filler]))) {
+    if (service.has(word)) state.service = true;
+    if (filler.has(word) || service.has(word) || state.concepts.some((c) => c.includes(word) || c.includes(`"${word}"`))) continue;
+    state.concepts.push([word]);
+  }
+  if (!state.concepts.length && state.township) state.concepts.push([state.township]);
   if (!state.concepts.length && !state.column && !state.year) state.concepts.push([raw]);
   if (!state.concepts.length && state.column) state.concepts.push([state.column]);
   return state;
+}
+
+/* The pages holding every word of a phrase, each word searched alone: Pagefind skips a word its
+   index lacks, so 五保户 searched whole would find every page with a word starting 户. */
+async function matchAll(searchWord, phrase) {
+  // A phrase with spaces (a 文号 cut into characters, 三公 经费) is searched word by word as written
+  const words = phrase.includes(" ") ? phrase.split(" ") : joinSingles(segments(phrase), new Set());
+  const found = await Promise.all((words.length ? words : [phrase]).map(searchWord));
+  const [first, ...rest] = found;
+  const others = rest.map((list) => new Map(list.map((r) => [r.id, r])));
+  return first.filter((r) => others.every((m) => m.has(r.id)))
+    .map((r) => ({ id: r.id, score: others.reduce((sum, m) => sum + m.get(r.id).score, r.score), result: r }))
+    .map(({ result, score }) => Object.assign(Object.create(result), { score }));
 }
 
 async function ids(pagefind, term, filters) {
@@ -122,11 +157,16 @@ export async function rankedSearch(pagefind, term, filters = {}, words = EMPTY) 
   if (!term || !term.trim()) return (await pagefind.search(null, { filters })).results;
   const query = understand(term, words);
   const pages = new Map();
+  const byWord = new Map();
+  const searchWord = (word) => {
+    if (!byWord.has(word)) byWord.set(word, pagefind.search(word, { filters }).then((f) => f.results));
+    return byWord.get(word);
+  };
   for (const alternatives of query.concepts) {
-    const found = await Promise.all(alternatives.map((a) => pagefind.search(a, { filters })));
     const best = new Map();
-    for (const r of found.flatMap((f) => f.results)) {
-      if (!best.has(r.id) || best.get(r.id).score < r.score) best.set(r.id, r);
+    const each = alternatives.map((a) => (a.startsWith('"') ? searchWord(a) : matchAll(searchWord, a)));
+    for (const found of await Promise.all(each)) {
+      for (const r of found) if (!best.has(r.id) || best.get(r.id).score < r.score) best.set(r.id, r);
     }
     for (const [id, r] of best) {
       const page = pages.get(id) || { result: r, hits: 0, score: 0 };
@@ -139,7 +179,8 @@ export async function rankedSearch(pagefind, term, filters = {}, words = EMPTY) 
   const needed = n - Math.floor(n / 4);
   const kept = [...pages.values()].filter((p) => p.hits >= needed);
   // Boosts read Pagefind's filters only (no page is loaded to rank it)
-  const [inColumn, inYear, items, guides] = await Promise.all([
+  const [inTown, inColumn, inYear, items, guides] = await Promise.all([
+    query.township ? ids(pagefind, null, { ...filters, 乡镇街道: query.township }) : null,
     query.column && !filters["区县"] ? ids(pagefind, null, { ...filters, 区县: query.column }) : null,
     query.year && !filters["年份"] ? ids(pagefind, null, { ...filters, 年份: query.year }) : null,
     query.service ? ids(pagefind, null, { ...filters, 类型: "事项" }) : null,
@@ -148,8 +189,8 @@ export async function rankedSearch(pagefind, term, filters = {}, words = EMPTY) 
   const top = Math.max(1e-9, ...kept.map((p) => p.score));
   for (const p of kept) {
     const id = p.result.id;
-    p.rank = p.hits * 1000 + (inColumn?.has(id) ? 400 : 0) + (inYear?.has(id) ? 200 : 0)
-      + (items?.has(id) ? 300 : 0) + (guides?.has(id) ? 100 : 0) + (99 * p.score) / top;
+    p.rank = p.hits * 1000 + (inTown?.has(id) ? 500 : 0) + (inColumn?.has(id) ? 400 : 0) + (inYear?.has(id) ? 200 : 0)
+      + (items?.has(id) ? 300 : 0) + (guides?.has(id) ? 50 : 0) + (99 * p.score) / top;
   }
   kept.sort((a, b) => b.rank - a.rank);
   const ranked = kept.map((p) => p.result);

@@ -223,6 +223,7 @@ async function showMore() {
     members.forEach((data) => addOther(group, data));
   }
   shown += slice.length;
+  list.dataset.loaded = shown;
   more.hidden = shown >= results.length;
 }
 
@@ -236,6 +237,7 @@ async function search() {
   for (const [key, value] of Object.entries(filters)) address.set(key, value);
   window.history.replaceState(null, "", `?${address}`);
   list.replaceChildren();
+  delete list.dataset.shown;
   groups = new Map();
   more.hidden = true;
   if (!term && Object.keys(filters).length === 0) {
@@ -252,7 +254,10 @@ async function search() {
     ? `在${where}找到 ${results.length} 条与“${term || "筛选条件"}”相关的结果。`
     : `在${where}没有找到与“${term || "筛选条件"}”相关的结果，请换个关键词或放宽筛选条件。`);
   await showMore();
+  if (mine === run) list.dataset.shown = term;        // the results on screen answer this query (for tests and tools)
 }
+
+let timer = 0;
 
 async function start() {
   say("正在加载查询索引…");
@@ -269,13 +274,13 @@ async function start() {
   form.addEventListener("submit", (event) => {
     if (form.elements.scope.value !== scope) return;   // another scope: load the page for it
     event.preventDefault();
+    window.clearTimeout(timer);         // Enter runs the query now: the typing's pending run is dropped
     search();
   });
   form.elements.scope.addEventListener("change", () => form.submit());
   for (const key of FILTERS) {
     form.querySelector(`select[data-filter="${key}"]`).addEventListener("change", search);
   }
-  let timer = 0;
   form.elements.q.addEventListener("input", () => {
     window.clearTimeout(timer);
     timer = window.setTimeout(search, 300);
