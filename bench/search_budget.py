@@ -1,12 +1,13 @@
 """Search budget: what a first city-wide query costs a citizen on a cold cache.
 
-    .venv/bin/python bench/search_budget.py [--site output] [--query 低保怎么申请] [--runs 3]
+    .venv/bin/python bench/search_budget.py [--site output] [--query 低保怎么申请] [--runs 3] [--detail]
 
 Serves the built site (under its base path, gzip on the fly for text, as nginx's `gzip on` does),
 opens the front page in a fresh headless Chromium profile, types the query into the front page's
 search box and presses Enter. Counted from Enter: requests, bytes on the wire (bodies as sent, so
 compressed where the server compressed), and the time until the first result is on screen. Prints
-one line per run and the median.
+one line per run and the median; --detail adds, for the last run, requests and bytes by kind of file
+(page assets, Pagefind's entry, meta, wasm, index and filter chunks, fragments).
 """
 from __future__ import annotations
 
@@ -56,7 +57,16 @@ def serve(site: Path, base: str):
     return server, f"http://127.0.0.1:{server.server_address[1]}{base}"
 
 
-def one_run(browser, url: str, query: str) -> tuple[int, int, float, int]:
+def kind_of(url: str) -> str:
+    name = url.split("?")[0].rsplit("/", 1)[-1]
+    for suffix, kind in ((".pf_meta", "meta"), (".pf_index", "index chunk"), (".pf_filter", "filter chunk"),
+                         (".pf_fragment", "fragment"), (".pagefind", "wasm"), ("pagefind-entry.json", "entry")):
+        if name.endswith(suffix):
+            return kind
+    return "pagefind script" if name.startswith("pagefind") else "page and its assets"
+
+
+def one_run(browser, url: str, query: str, detail: dict | None = None) -> tuple[int, int, float, int]:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.goto(url + "index.html")
@@ -70,6 +80,12 @@ def one_run(browser, url: str, query: str) -> tuple[int, int, float, int]:
     shown = time.perf_counter() - started
     page.wait_for_load_state("networkidle")
     total = sum(r.sizes()["responseBodySize"] for r in counted)
+    if detail is not None:
+        detail.clear()
+        for request in counted:
+            kind = detail.setdefault(kind_of(request.url), [0, 0])
+            kind[0] += 1
+            kind[1] += request.sizes()["responseBodySize"]
     results = page.locator("[data-results] > li").count()
     context.close()
     return len(counted), total, shown, results
@@ -81,25 +97,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", default="/jczwgk/")
     parser.add_argument("--query", default="低保怎么申请")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--detail", action="store_true", help="requests and bytes by kind of file")
     args = parser.parse_args(argv)
     if not (args.site / "search" / "index.html").is_file():
         print(f"search_budget: {args.site} holds no built site (search/index.html); build it first", file=sys.stderr)
         return 2
     from playwright.sync_api import sync_playwright
     server, url = serve(args.site, args.base)
-    figures = []
+    figures, detail = [], {}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                         args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
             for n in range(args.runs):
-                requests, size, shown, results = one_run(browser, url, args.query)
+                requests, size, shown, results = one_run(browser, url, args.query, detail)
                 figures.append((requests, size, shown))
                 print(f"run {n + 1}: {requests} requests, {size / 1024:.0f} KB, results shown after "
                       f"{shown:.2f} s ({results} on screen)", flush=True)
             browser.close()
     finally:
         server.shutdown()
+    if args.detail:
+        for kind, (count, size) in sorted(detail.items(), key=lambda kv: -kv[1][1]):
+            print(f"  {kind:20} {count:4} requests {size / 1024:7.1f} KB")
     requests, size, shown = (statistics.median(f[i] for f in figures) for i in range(3))
     print(f"median: {requests:.0f} requests, {size / 1024:.0f} KB, {shown:.2f} s from Enter to results "
           f"(query {args.query!r}, {args.site})")

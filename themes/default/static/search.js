@@ -194,6 +194,15 @@ function addOther(group, data) {
   group.others.firstChild.textContent = `其他区县 ${group.count} 条`;
 }
 
+function promote(group, data) {
+  const li = resultItem(data);
+  if (group.others) li.append(group.others);
+  list.replaceChild(li, group.li);
+  const before = group.head;
+  Object.assign(group, { li, head: data });
+  addOther(group, before);
+}
+
 function preferred(batch, column) {
   const own = column ? batch.findIndex((d) => columnOf(d) === column) : -1;
   if (own > 0) batch.unshift(...batch.splice(own, 1));
@@ -211,20 +220,38 @@ async function showMore() {
     if (!batches.has(key)) batches.set(key, []);
     batches.get(key).push(data);
   }
-  const own = (results.query && results.query.column) || (scope && bundles.find((b) => b.column === scope).name);
+  // First of a group: the district the query names, else the column searched, else the city's own
+  const own = (results.query && results.query.column) || (scope && bundles.find((b) => b.column === scope).name)
+    || words.city;
   for (const [key, batch] of batches) {
     let group = groups.get(key);
     const members = preferred(batch, own);
     if (!group) {
-      group = { li: resultItem(members.shift()), count: 0, others: null };
+      const head = members.shift();
+      group = { li: resultItem(head), head, count: 0, others: null };
       groups.set(key, group);
       list.append(group.li);
+    } else if (own && columnOf(members[0]) === own && columnOf(group.head) !== own) {
+      promote(group, members.shift());            // the preferred column arrived in a later batch
     }
     members.forEach((data) => addOther(group, data));
   }
   shown += slice.length;
   list.dataset.loaded = shown;
   more.hidden = shown >= results.length;
+  return groups.size;
+}
+
+/* The first screen: batches until it shows a few different results (the same 事项 of ten
+   districts makes one), within a bound on the fragments a first query loads. */
+const FIRST_GROUPS = 6;
+const FIRST_BATCHES = 3;
+
+async function showFirst() {
+  const mine = run;
+  for (let n = 0; n < FIRST_BATCHES && mine === run; n += 1) {
+    if ((await showMore()) >= FIRST_GROUPS || shown >= results.length) break;
+  }
 }
 
 async function search() {
@@ -253,7 +280,7 @@ async function search() {
   say(results.length
     ? `在${where}找到 ${results.length} 条与“${term || "筛选条件"}”相关的结果。`
     : `在${where}没有找到与“${term || "筛选条件"}”相关的结果，请换个关键词或放宽筛选条件。`);
-  await showMore();
+  await showFirst();
   if (mine === run) list.dataset.shown = term;        // the results on screen answer this query (for tests and tools)
 }
 
