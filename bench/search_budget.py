@@ -66,7 +66,7 @@ def kind_of(url: str) -> str:
     return "pagefind script" if name.startswith("pagefind") else "page and its assets"
 
 
-def one_run(browser, url: str, query: str, detail: dict | None = None) -> tuple[int, int, float, int]:
+def one_run(browser, url: str, query: str, detail: dict | None = None, timeout: float = 60) -> tuple[int, int, float, int]:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.goto(url + "index.html")
@@ -76,7 +76,7 @@ def one_run(browser, url: str, query: str, detail: dict | None = None) -> tuple[
     page.fill("#site-search-q", query)
     started = time.perf_counter()
     page.press("#site-search-q", "Enter")
-    page.wait_for_function("document.querySelectorAll('[data-results] li').length > 0", timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('[data-results] li').length > 0", timeout=timeout * 1000)
     shown = time.perf_counter() - started
     page.wait_for_load_state("networkidle")
     total = sum(r.sizes()["responseBodySize"] for r in counted)
@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", default="/jczwgk/")
     parser.add_argument("--query", default="低保怎么申请")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=60, help="seconds to wait for results")
     parser.add_argument("--detail", action="store_true", help="requests and bytes by kind of file")
     args = parser.parse_args(argv)
     if not (args.site / "search" / "index.html").is_file():
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                         args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
             for n in range(args.runs):
-                requests, size, shown, results = one_run(browser, url, args.query, detail)
+                requests, size, shown, results = one_run(browser, url, args.query, detail, args.timeout)
                 figures.append((requests, size, shown))
                 print(f"run {n + 1}: {requests} requests, {size / 1024:.0f} KB, results shown after "
                       f"{shown:.2f} s ({results} on screen)", flush=True)

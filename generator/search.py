@@ -80,9 +80,38 @@ def search_document(html: str) -> str | None:
     end = html.find("</main>", head_end)
     title_start, title_end = html.find("<title>"), html.find("</title>")
     title = html[title_start + 7:title_end] if 0 <= title_start < title_end else ""
-    main = html[start:head_end + 1] + heading_characters(html[head_end + 1:end]) + html[head_end + 1:end + 7]
+    body = without_ignored(html[head_end + 1:end])
+    main = html[start:head_end + 1] + heading_characters(body) + body + "</main>"
     return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8"><title>{title}</title></head>\n'
             f"<body>\n{main}\n</body>\n</html>\n")
+
+
+IGNORED = re.compile(r'<(\w+)\b[^>]*\bdata-pagefind-ignore="all"[^>]*>')
+
+
+def without_ignored(main: str) -> str:
+    """The text Pagefind is told to skip (data-pagefind-ignore="all": metadata tables, record lists,
+    a record's neighbours) left out of the document, so that a page's document, and with it its
+    shard, changes only when what is searched changes: a record's new title re-indexes its own
+    shard, not those of the six records whose pages list it beside them."""
+    out, at = [], 0
+    for found in IGNORED.finditer(main):
+        if found.start() < at:
+            continue                       # inside an element already left out
+        out.append(main[at:found.start()])
+        at = element_end(main, found.group(1), found.end())
+    return "".join(out) + main[at:]
+
+
+def element_end(html: str, tag: str, position: int) -> int:
+    """Where the element of `tag` whose start tag ends at `position` ends (same-name nesting counted)."""
+    pattern = re.compile(rf"<(/?){tag}\b[^>]*>")
+    depth = 1
+    for found in pattern.finditer(html, position):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            return found.end()
+    return len(html)
 
 
 NAMES = re.compile(r"<h1[^>]*>(.*?)</h1>|<(\w+)[^>]*\bdata-search-names\b[^>]*>(.*?)</\2>", re.S)

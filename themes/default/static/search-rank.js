@@ -92,7 +92,9 @@ function findPlace(state, places, city) {
    everyday name no page uses (五保户) would otherwise find every page with 五 and 户. */
 function lexiconConcept(group) {
   const [name, ...others] = [...new Set(group.map(normalize))];
-  return [name, ...others.map((w) => `"${w}"`)];
+  // A page holding 低保金 holds 低保: the longer phrase adds nothing but index chunks to load
+  const needed = others.filter((w) => !others.some((o) => o !== w && w.includes(o)) && !w.includes(name));
+  return [name, ...needed.map((w) => `"${w}"`)];
 }
 
 export function understand(term, words = EMPTY) {
