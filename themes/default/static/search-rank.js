@@ -8,10 +8,14 @@
    - words that ask for a service (申请, 办理, 材料) are not required of a page: they put 事项 pages
      and 办事指南 first;
    - what is left is cut into words (Intl.Segmenter), each a "concept".
-   Pagefind segments the index with jieba but queries with Intl.Segmenter, and the two cut phrases
-   differently, so each concept is searched on its own (every synonym of it), and a page must match
-   the concepts (all, or all but one in four in a long query). Pages matching more concepts rank
-   first, then by the boosts, then by Pagefind's own score. */
+   Pagefind segments the index with jieba but queries with Intl.Segmenter, and Chromium's segmenter
+   cuts words its dictionary lacks (特困, 供养) into characters, which Pagefind then matches anywhere.
+   So each word of a concept is searched on its own and the pages holding all of them kept; a
+   synonym other than the pages' own name is searched as an exact phrase (a name no page uses finds
+   nothing rather than noise); and the index holds each page's heading once more character by
+   character (generator/search.py heading_characters). A page must match the concepts (all, or all
+   but one in four in a long query). Pages matching more concepts rank first, then by the boosts,
+   then by Pagefind's own score. */
 const segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("zh-CN", { granularity: "word" }) : null;
 
 const DOC_NO = /[\u4e00-\u9fff()（）]{1,12}[〔\[［【]((?:19|20)[0-9]{2})[〕\]］】]第?[0-9]+号/;
@@ -22,9 +26,10 @@ export function normalize(term) {
     .replace(/[?？!！,，。;；:：、"'“”‘’()（）《》<>]/g, " ").replace(/\s+/g, " ").trim();
 }
 
-/* As generator/summary.py doc_no_terms: one term per Chinese character and per run of digits. */
+/* As generator/summary.py character_terms: one term per Chinese character and per run of digits
+   or Latin letters. */
 export function docNoTerms(docNo) {
-  return (docNo.normalize("NFKC").match(/[0-9]+|[\u4e00-\u9fff]/g) || []).join(" ");
+  return (docNo.normalize("NFKC").toLowerCase().match(/[0-9]+|[a-z]+|[\u4e00-\u9fff]/g) || []).join(" ");
 }
 
 function segments(text) {
