@@ -15,7 +15,7 @@ from .markdown import to_html
 from .pages import PageJob
 from .qr import QrCodes
 from .store import Store
-from .summary import doc_no_terms, plain_summary
+from .summary import plain_summary
 from .themes import DEFAULT_THEME, ThemeSet
 from .views import ColumnView, SiteView, note, reading
 
@@ -27,7 +27,7 @@ URLS = types.SimpleNamespace(**{name: getattr(urls, name) for name in dir(urls)
 
 def template_filters() -> dict:
     return {"markdown": lambda text, files_url="": Markup(to_html(text, files_url)), "cndate": cn_date,
-            "summary": plain_summary, "doc_no_terms": doc_no_terms, "map_svg": citymap.svg_map, "map_live": citymap.live_map}
+            "summary": plain_summary, "map_svg": citymap.svg_map, "map_live": citymap.live_map}
 
 
 def cn_date(value: dt.date) -> str:

@@ -16,6 +16,7 @@ digest is kept in the build's state, never in the output.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import html as html_lib
 import os
@@ -103,11 +104,15 @@ def without_ignored(main: str) -> str:
     return "".join(out) + main[at:]
 
 
+@functools.cache
+def tag_pattern(tag: str) -> re.Pattern:
+    return re.compile(rf"<(/?){tag}\b[^>]*>")
+
+
 def element_end(html: str, tag: str, position: int) -> int:
     """Where the element of `tag` whose start tag ends at `position` ends (same-name nesting counted)."""
-    pattern = re.compile(rf"<(/?){tag}\b[^>]*>")
     depth = 1
-    for found in pattern.finditer(html, position):
+    for found in tag_pattern(tag).finditer(html, position):
         depth += -1 if found.group(1) else 1
         if depth == 0:
             return found.end()
@@ -119,7 +124,7 @@ NAMES = re.compile(r"<h1[^>]*>(.*?)</h1>|<(\w+)[^>]*\bdata-search-names\b[^>]*>(
 
 def heading_characters(main: str) -> str:
     """The page's heading and the names its template marks (data-search-names: an item's domain and
-    service) once more, character by character, as searchable metadata (Pagefind 1.5 searches
+    service, a record's 文号) once more, character by character, as searchable metadata (Pagefind 1.5 searches
     metadata; excerpts still come from the text): a query the browser cut into characters finds
     them whatever words the indexer made of them (summary.character_terms)."""
     parts = [m.group(1) if m.group(1) is not None else m.group(3) for m in NAMES.finditer(main)]
@@ -127,7 +132,6 @@ def heading_characters(main: str) -> str:
         return ""
     text = html_lib.unescape(re.sub(r"<[^>]+>", "", " ".join(parts)))
     return f'<span hidden data-pagefind-meta="zi:{html_lib.escape(character_terms(text))}"></span>'
-
 
 
 def document_digest(document: str | None) -> bytes:

@@ -31,9 +31,7 @@ class SearchLexicon:
 
 
 def read_lexicon(path: Path, errors: ErrorList) -> SearchLexicon:
-    """The lexicon, or an empty one when the file is absent; problems go to `errors`."""
-    if not path.is_file():
-        return SearchLexicon()
+    """The lexicon (the settings read it when the source tree holds it); problems go to `errors`."""
     doc = read_yaml(path, errors)
     return lexicon_of(doc, errors) if doc is not None else SearchLexicon()
 

@@ -29,11 +29,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-from .search_lexicon import LEXICON_FILE
 from typing import NamedTuple
 
 from .paths import ProjectPaths
+from .search_lexicon import LEXICON_FILE
 
 RECORD_SUFFIXES = (".md", ".yaml", ".yml")
 CONTENT_ROLES = ("catalogue", "records", "policies", "townships", "topic", "topic-records", "attachment")

@@ -34,7 +34,3 @@ def character_terms(text: str) -> str:
     (Intl.Segmenter) where the indexer (jieba) keeps them whole, so only this form lets
     「岳征补决〔2026〕19号」 or 「特困供养」 find their pages; static/search-rank.js relies on it."""
     return " ".join(re.findall(r"[0-9]+|[a-z]+|[\u4e00-\u9fff]", unicodedata.normalize("NFKC", text).lower()))
-
-
-def doc_no_terms(doc_no: str) -> str:
-    return character_terms(doc_no)

@@ -28,8 +28,8 @@ export function normalize(term) {
 
 /* As generator/summary.py character_terms: one term per Chinese character and per run of digits
    or Latin letters. */
-export function docNoTerms(docNo) {
-  return (docNo.normalize("NFKC").toLowerCase().match(/[0-9]+|[a-z]+|[\u4e00-\u9fff]/g) || []).join(" ");
+export function characterTerms(text) {
+  return (text.normalize("NFKC").toLowerCase().match(/[0-9]+|[a-z]+|[\u4e00-\u9fff]/g) || []).join(" ");
 }
 
 function segments(text) {
@@ -109,7 +109,7 @@ export function understand(term, words = EMPTY) {
   // A document number (文号, 岳征补决〔2026〕19号) is looked up whole, as Pagefind reads it
   const docNo = (term || "").normalize("NFKC").match(DOC_NO);
   if (docNo) {
-    state.concepts.push([docNoTerms(docNo[0])]);
+    state.concepts.push([characterTerms(docNo[0])]);
     state.text = normalize(state.text.split(normalize(docNo[0])).join(" "));
   }
   findPlace(state, lexicon.places, lexicon.city);
