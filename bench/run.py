@@ -4,7 +4,8 @@ time a save until the open page shows it.
 
     .venv/bin/python bench/run.py --records 100000 [--folder /tmp/jczwgk-bench] [--keep] [--edits 5] [--saves 5]
 
-Prints records, pages written, cold build seconds and pages per second, peak memory (the sum of
+Prints records, pages written, cold build seconds and pages per second, the cold build's profile
+(wall and CPU seconds per stage, CPU seconds per kind of work: `build.py --profile`), peak memory (the sum of
 every process of the build: Python, its render workers and the Pagefind indexers, sampled from
 /proc), each one-record rebuild and their median, the rebuild with nothing changed, output size, and the preview's
 figures (lines starting with `preview:`): from saving one record to the served page carrying the
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = generate(folder, args.records)
     print(f"corpus: {counts} in {time.perf_counter() - started:.0f} s at {folder}", flush=True)
     output = folder / "output"
-    cold = timed_build(folder, output, ["--clean"])
+    cold = timed_build(folder, output, ["--clean", "--profile"])
     size = folder_size(output)
     records = sorted((folder / "content").glob("*/records/*/*.md"))
     rebuilds, edits = [], max(1, args.edits)
@@ -49,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         rebuilds.append((edited, timed_build(folder, output, [])))
     unchanged = timed_build(folder, output, [])
     report(args.records, cold, rebuilds, size)
+    print("cold build by stage (build.py --profile):")
+    for line in cold.lines:
+        if line.startswith("profile: "):
+            print("  " + line.removeprefix("profile: "))
     rendered, read = unchanged.figure(r"pages: (\d+) rendered"), unchanged.figure(r"; (\d+) files read")
     what = "listings only: nothing read or rendered" if any(line.startswith("nothing changed") for line in
                                                            unchanged.lines) else f"{rendered} pages rendered, {read} files read"

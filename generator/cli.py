@@ -104,13 +104,17 @@ def build_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--clean", action="store_true",
                    help="ignore the build cache and render every page (the result is the same, only slower)")
     p.add_argument("--jobs", type=int, metavar="N", help="render processes (default: one per core)")
+    p.add_argument("--profile", action="store_true",
+                   help="print wall and CPU seconds per stage and per kind of work at the end")
     p.set_defaults(run=run_build)
 
 
 def run_build(args: argparse.Namespace) -> int:
     paths = ProjectPaths.at(args.root, args.output, args.themes)
     log = (lambda _msg: None) if args.quiet else print
-    options = BuildOptions(progress=not args.quiet, clean=args.clean, workers=args.jobs)
+    if args.quiet and args.profile:                      # the figures asked for, without the rest
+        log = lambda msg: print(msg) if msg.startswith("profile: ") else None  # noqa: E731
+    options = BuildOptions(progress=not args.quiet, clean=args.clean, workers=args.jobs, profile=args.profile)
     build(paths, log=log, options=options)
     return EXIT_OK
 

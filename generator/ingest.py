@@ -16,6 +16,7 @@ from .errors import ContentError, ErrorList
 from .load import Document, read_markdown, read_yaml
 from .model import Item, Record, Topic, Township
 from .privacy import EXPECTED, Exemption, Find, attachment_finds, record_file_verdict
+from .profile import spent
 from .sources import SourceFile
 
 RECORD_KINDS = {"records": "record", "policies": "policy", "topic-records": "topic"}
@@ -52,7 +53,8 @@ def ingest(source: SourceFile, data: bytes, context: str, root: Path) -> Ingeste
     result = Ingested(source.key, content_digest(data), context)
     path = Path(source.path)
     if source.role == "attachment":
-        finds, readable = attachment_finds(path.name, data)
+        with spent("privacy"):
+            finds, readable = attachment_finds(path.name, data)
         result.finds = finds
         if not readable:
             errors.add(path, None, "cannot read the file as text to check it for personal data",
@@ -60,9 +62,11 @@ def ingest(source: SourceFile, data: bytes, context: str, root: Path) -> Ingeste
     elif source.role in RECORD_KINDS:
         result.entities, result.exemptions = read_records(source, path, data, context, errors)
     else:
-        document = read_yaml(path, errors, data)
+        with spent("parse"):
+            document = read_yaml(path, errors, data)
         if document is not None:
-            result.entities = read_entities(source, document, context, errors)
+            with spent("validate"):
+                result.entities = read_entities(source, document, context, errors)
     result.errors = errors.errors
     return result
 
@@ -70,13 +74,16 @@ def ingest(source: SourceFile, data: bytes, context: str, root: Path) -> Ingeste
 def read_records(source: SourceFile, path: Path, data: bytes, adcode: str,
                  errors: ErrorList) -> tuple[list[Record], list[Exemption]]:
     reader = read_markdown if source.key.endswith(".md") else read_yaml
-    document = reader(path, errors, data)
+    with spent("parse"):
+        document = reader(path, errors, data)
     if document is None:
         return [], []
     kind = RECORD_KINDS[source.role]
     topic = source.part if kind == "topic" else None
-    records = validate.records_in(document, source.key, source.column, kind, topic, adcode, errors)
-    finds, exemptions = record_file_verdict(source.key, document.text, records)
+    with spent("validate"):
+        records = validate.records_in(document, source.key, source.column, kind, topic, adcode, errors)
+    with spent("privacy"):
+        finds, exemptions = record_file_verdict(source.key, document.text, records)
     for find in finds:
         errors.add(path, find.line, find.message, EXPECTED)
     return records, exemptions

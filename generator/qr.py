@@ -16,6 +16,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from .profile import spent
+
 CACHE_VERSION = 3
 CACHE_FILE = "codes.sqlite"
 PATH_DATA = re.compile(r"[MmHhVvZz0-9 .-]+")
@@ -78,6 +80,10 @@ class QrCodes:
         return svg(size, path, label or f"本页二维码：{url}")
 
     def code(self, url: str) -> tuple[int, str]:
+        with spent("qr"):
+            return self._code(url)
+
+    def _code(self, url: str) -> tuple[int, str]:
         self.used.add(url)
         self._recent.add(url)
         entry = self.new_codes.get(url) or self._cached(url)

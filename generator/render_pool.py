@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .errors import ContentError, ErrorList
 from .pages import PageJob
+from .profile import add_spent, spent, take_spent
 from .progress import Progress
 from .render import Renderer
 from .precompress import write_copies
@@ -50,8 +51,10 @@ class Rendered:
     qr_encoded: int = 0                                             # codes that were not in the cache
     qr_reused: int = 0                                              # codes read from the cache
     qr_used: set[str] = field(default_factory=set)
+    spent: dict[str, float] = field(default_factory=dict)           # a worker's CPU by kind (profile.py)
 
     def add(self, other: "Rendered") -> None:
+        add_spent(other.spent)
         self.pages.update(other.pages)
         self.errors.extend(e for e in other.errors if e not in self.errors)
         self.qr_encoded += other.qr_encoded
@@ -62,6 +65,7 @@ class Rendered:
 # What forked workers inherit: (renderer, jobs, build folder, project root, shard counts,
 # precompressed copies' formats).
 _shared: tuple[Renderer, list[PageJob], Path, Path | None, dict | None, tuple[str, ...]] | None = None
+_parent = 0                 # the building process (a forked worker sends its CPU counts back)
 
 
 def can_fork() -> bool:
@@ -76,7 +80,8 @@ def render_jobs(renderer: Renderer, jobs: list[PageJob], folder: Path, root: Pat
     (search.documents_folder), so that the indexers need not read the pages again. With
     `precompress` (formats) each page's compressed copies are written beside it, by the process
     that rendered it."""
-    global _shared
+    global _shared, _parent
+    _parent = os.getpid()
     workers = workers or os.cpu_count() or 1
     _shared = (renderer, jobs, folder, root, shards, precompress)
     try:
@@ -139,26 +144,32 @@ def render_slice(start: int, end: int) -> Rendered:
     result = Rendered()
     interned: dict[tuple, tuple] = {}           # one object per facet: pickled once per slice
     for job in jobs[start:end]:
-        text, reads = renderer.render(job, errors)
+        with spent("render"):
+            text, reads = renderer.render(job, errors)
         if text is None:
             continue
         data = text.encode("utf-8")
         target = folder / job.path
-        write_file(target, data)
-        stat = target.stat()
-        copies = write_copies(target, data, precompress) if precompress else ()
-        document = search_document(text) if job.context.get("search") else None
-        doc = document_digest(document)
-        if document is not None and shards:
-            write_document(folder, job, document, shards)
+        with spent("write"):
+            write_file(target, data)
+            stat = target.stat()
+            copies = write_copies(target, data, precompress) if precompress else ()
+        with spent("search documents"):
+            document = search_document(text) if job.context.get("search") else None
+            doc = document_digest(document)
+            if document is not None and shards:
+                write_document(folder, job, document, shards)
         result.pages[job.path] = PageResult(frozenset(interned.setdefault(f, f) for f in reads),
                                             stat.st_size, stat.st_mtime_ns,
                                             hashlib.blake2b(data, digest_size=16).digest(), doc, copies)
     result.errors = errors.errors
     result.qr_encoded = qr.encoded - encoded_before
     result.qr_reused = qr.reused - reused_before
-    qr.flush()
+    with spent("qr"):
+        qr.flush()
     result.qr_used = qr.take_used()
+    if os.getpid() != _parent:
+        result.spent = take_spent()                 # the parent counts its own slices itself
     return result
 
 

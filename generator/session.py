@@ -20,6 +20,7 @@ from .errors import BuildError
 from .failures import failure
 from .graph import Graph
 from .paths import ProjectPaths
+from .profile import StageClock
 from .qr import QrCodes
 from .render import template_filters
 from .scans import Scans, joined, tree_of
@@ -52,8 +53,19 @@ class Session:
         self.loaded = False
         self.trusted = False                             # output/ is as this session left it
         self.settled: set[str] = set()                   # journal paths this session committed since
+        self.clock: StageClock | None = None             # a profiled build's (build.py --profile)
         self.stage = "start"                             # what the build is doing, for a failure's message
         self.attach(None)
+
+    @property
+    def stage(self) -> str:
+        return self._stage
+
+    @stage.setter
+    def stage(self, stage: str) -> None:
+        self._stage = stage
+        if self.clock is not None:
+            self.clock.enter(stage)
 
     def attach(self, db) -> None:
         """The tables of the state in `db` (None: a state made from nothing)."""
@@ -151,15 +163,24 @@ class Session:
         `short_way`: when nothing changed, stop without reading the state (the preview, which
         wants the state in memory for the edits to come, says no)."""
         started = time.perf_counter()
+        self.clock = StageClock() if options.profile else None
         self.stage = "start"
         try:
-            return self._build(options, save, changed, on_pages, short_way, started)
+            result = self._build(options, save, changed, on_pages, short_way, started)
         except BuildError:
             raise
         except Exception as exc:                         # a full disk, a permission, a bug: one message
             stage = self.stage
             self.forget_after_failure()
             raise failure(stage, exc, self.paths.root, self.paths.output) from exc
+        finally:
+            clock, self.clock = self.clock, None
+            if clock is not None:
+                clock.finish()
+        if clock is not None:
+            for line in clock.table():
+                self.log("profile: " + line)
+        return result
 
     def forget_after_failure(self) -> None:
         """After a failure mid-build, what this session holds in memory may be half updated: the

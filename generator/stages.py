@@ -37,6 +37,7 @@ from .graph import Graph, PageState
 from .ingest import file_context, ingest
 from .pages import LATE_GROUPS
 from .plan import Plan, Planner
+from .profile import spent
 from .progress import Progress
 from .references import check_references, judge_attachments
 from .uploads import ATTACHMENT, STATIC, check_upload
@@ -61,6 +62,7 @@ class BuildOptions:
     progress: bool = True        # a progress bar on a terminal, plain lines in a log
     clean: bool = False          # ignore the build state: make every page
     workers: int | None = None   # render processes (default: one per core)
+    profile: bool = False        # log wall and CPU seconds per stage and kind of work (profile.py)
 
 
 @dataclass(frozen=True)
@@ -235,7 +237,8 @@ class Build:
             s.store.drop_file(key, self.change)
             if role_of_gone(key) in CONTENT_ROLES:
                 s.cache.drop(key)
-        self.check_site(tree, roles)
+        with spent("assemble"):
+            self.check_site(tree, roles)
         if self.errors:
             s.store.revert(self.change)
             s.cache.revert()
@@ -335,7 +338,8 @@ class Build:
                 s.cache.put(entry)
             batch.append((key, entry.entities, entry.digests))
             self.file_updates[key] = (source.size, source.mtime_ns, entry.digest, context)
-        s.store.put_files(batch, self.change)
+        with spent("assemble"):
+            s.store.put_files(batch, self.change)
         return read
 
     def apply_file_updates(self, tree: dict[str, SourceFile]) -> None:

@@ -13,7 +13,7 @@ from generator import cli
 
 # Every command and its options (without -h), as they were when each command had a parser of its own.
 OPTIONS = {
-    "build": {"--root", "--output", "--themes", "--quiet", "--clean", "--jobs", "--debug"},
+    "build": {"--root", "--output", "--themes", "--quiet", "--clean", "--jobs", "--profile", "--debug"},
     "check": {"--root", "--output", "--themes", "--format", "--today", "--default-period", "--report", "--debug"},
     "serve": {"--root", "--output", "--themes", "--port", "--host", "--debug"},
     "mask": {"files", "--debug"},
