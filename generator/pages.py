@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
-from . import urls
+from . import search_layers, urls
 from .credits import browser_credits
 from .model import VALIDITY_SLUGS, Record
 
@@ -153,7 +153,8 @@ def catalogue_group(site, slug: str, domain_slug: str) -> Made:
                                f"{domain.name}领域基层政务公开事项目录", {
                                    "crumbs": column_crumbs(site, column) + [(domain.name, "")],
                                    "domain": domain, "items": items, "counts": counts,
-                                   "search": search_entry(column, "目录", [column.name, domain.name], domain.name)})])
+                                   "search": search_entry(column, "目录", [column.name, domain.name], domain.name,
+                                                          group=f"目录|{domain.slug}")})])
 
 
 def item_group(site, slug: str, item_id: str) -> Made:
@@ -163,7 +164,8 @@ def item_group(site, slug: str, item_id: str) -> Made:
     records = site.records_of(item)
     crumbs = column_crumbs(site, column) + [(domain.name, urls.catalogue(slug, domain.slug)), (item.level2, "")]
     url_for = lambda n: urls.item(slug, domain.slug, item_id, n)  # noqa: E731
-    entry = search_entry(column, "事项", [column.name, domain.name], domain.name)
+    entry = search_entry(column, "事项", [column.name, domain.name], domain.name,
+                         group=f"事项|{domain.slug}|{item_id}|{item.level1}·{item.level2}")
     return Made(pages=[PageJob(pager.url_for(pager.number), "item.html", slug, f"{item.level1} · {item.level2}",
                                {"crumbs": crumbs, "domain": domain, "item": item, "pager": pager,
                                 "search": entry if pager.number == 1 else None})
@@ -320,12 +322,17 @@ def poster_group(site, slug: str) -> Made:
 
 def search_group(site) -> Made:
     """The site search (站内查询); the query runs in the browser from the page's ?q= address.
-    Its bundles are the search shards, known once every other page is made (late)."""
+    Its base bundles follow from the search shards, known once every other page is made (late);
+    the delta's shards are read from the layers file when the page loads (search_layers.py)."""
     names = {c.slug: c.name for c in site.columns}
-    bundles = [{"column": column, "name": names.get(column, column), "path": urls.search_bundle(column, shard)}
-               for column, shard in site.search_shards()]
+    groups = search_layers.shard_groups(site.search_shards())
+    columns = list(dict.fromkeys(column for group in groups for column, _n in group))
+    index = {"bases": [{"path": urls.search_base(i), "columns": list(dict.fromkeys(c for c, _n in group))}
+                       for i, group in enumerate(groups)],
+             "delta": urls.SEARCH_DELTA, "layers": urls.SEARCH_LAYERS,
+             "columns": [{"column": c, "name": names.get(c, c)} for c in columns]}
     return Made(pages=[PageJob(urls.SEARCH, "search.html", None, "站内查询", {
-        "crumbs": home_crumbs(site) + [("站内查询", "")], "bundles": bundles,
+        "crumbs": home_crumbs(site) + [("站内查询", "")], "index": index,
         "words": dict(site.search_lexicon.as_json(), places=search_places(site), city=site.city.name)})])
 
 
@@ -369,12 +376,14 @@ LATE_GROUPS = {("search",): ("x", "shards"), ("sitemap",): ("x", "pages")}
 
 def search_entry(column, kind: str, crumbs: list[str], domain: str | None = None,
                  year: int | None = None, validity: str | None = None, date: str | None = None,
-                 interpretation: str | None = None, township: str | None = None) -> dict:
-    """What the search index gets of a page: its filters (区县, 领域, 类型, 年份, 效力状态, 政策解读,
-    and 乡镇街道 for a township's page and records, which a query naming the township boosts) and
-    where it sits. Only pages with an entry are indexed."""
+                 interpretation: str | None = None, township: str | None = None, group: str | None = None) -> dict:
+    """What the search index gets of a page: its filters (区县, 领域, 类型, 年份, 效力状态, 政策解读;
+    乡镇街道 for a township's page and records, which a query naming the township boosts; 组 for a
+    page every column has its own of, a domain's catalogue or an item, by which the search page
+    shows them as one result without loading each) and where it sits. Only pages with an entry
+    are indexed."""
     filters = {"区县": column.name, "领域": domain, "类型": kind, "年份": str(year) if year else None,
-               "效力状态": validity, "政策解读": interpretation, "乡镇街道": township}
+               "效力状态": validity, "政策解读": interpretation, "乡镇街道": township, "组": group}
     return {"filters": {k: v for k, v in filters.items() if v},
             "meta": {k: v for k, v in {"where": " › ".join(crumbs), "date": date}.items() if v}}
 

@@ -27,7 +27,7 @@ from .progress import Progress
 from .render import Renderer
 from .precompress import write_copies
 from .write import write_file
-from .search import document_digest, documents_folder, search_document, shard_of
+from .search import document_digest, documents_folder, search_document, shard_of, shard_tagged
 
 PARALLEL_FROM = 600       # below this many pages, forking costs more than it saves
 CHUNK = 250
@@ -174,6 +174,7 @@ def render_slice(start: int, end: int) -> Rendered:
 
 
 def write_document(folder: Path, job: PageJob, document: str, shards: dict) -> None:
-    target = documents_folder(folder, job.column, shard_of(job.path, shards[job.column])) / job.path
+    shard = shard_of(job.path, shards[job.column])
+    target = documents_folder(folder, job.column, shard) / job.path
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_file(target, document.encode("utf-8"))
+    write_file(target, shard_tagged(document, job.column, shard).encode("utf-8"))

@@ -1,18 +1,19 @@
-"""Site search (站内查询): Pagefind indexes, one per search shard, so that an edit re-indexes one
-small shard instead of a whole column.
+"""Site search (站内查询): Pagefind bundles made of search shards.
 
 The extended Pagefind binary (PyPI `pagefind[extended]`) segments Chinese. It has no incremental
 mode and its time and memory grow with the pages it holds, so each column's indexed pages are
 spread over shards: a column with up to `SHARD_PAGES` indexed pages has one shard, a bigger one
 the smallest power of two of shards that keeps them about that size. A page's shard follows from
 its address alone (a hash), so pages never move between shards while the number of shards stays.
-Each shard is a Pagefind bundle in `<column>/pagefind/<nn>/`; the search page loads a column's
-shards, or every column's for the whole city, and merges them at query time.
+Shards are the unit of change: a shard's digest says whether its pages' documents changed, and
+its documents are kept between builds. Bundles are made of whole shards (search_layers.py: a base
+bundle per group of columns, a delta bundle of the shards changed since); the search page merges
+them at query time.
 
 Pagefind reads only what is searched: for each indexed page, its `<main data-pagefind-body>` with
 the page title, cut out of the rendered page (`search_document`), not the navigation, footer and
-QR code around it. A shard is indexed again only when the documents of its pages changed; its
-digest is kept in the build's state, never in the output.
+QR code around it; each document also names its shard (filter 分片, `shard_tagged`). Digests are
+kept in the build's state, never in the output.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from pathlib import Path
 
 from . import urls
 from .precompress import compress_folder
+from .search_layers import shard_name
 from .summary import character_terms
 from .write import write_file
 
@@ -134,6 +136,14 @@ def heading_characters(main: str) -> str:
     return f'<span hidden data-pagefind-meta="zi:{html_lib.escape(character_terms(text))}"></span>'
 
 
+def shard_tagged(document: str, column: str, shard: int) -> str:
+    """The document as indexed: with its shard as a filter, by which the search page leaves out a
+    base bundle's copy of a shard the delta bundle holds anew (search_layers.py)."""
+    tag = f'<span data-pagefind-filter="分片:{shard_name(column, shard)}"></span>'
+    at = document.rindex("</main>")
+    return document[:at] + tag + document[at:]
+
+
 def document_digest(document: str | None) -> bytes:
     return hashlib.blake2b(document.encode(), digest_size=16).digest() if document is not None else b""
 
@@ -162,6 +172,7 @@ def kept_documents(state: Path, column: str, shard: int) -> Path:
 
 @dataclass(frozen=True)
 class ShardJob:
+    """One shard's documents, brought up to date before a bundle holding it is indexed."""
     column: str
     shard: int
     pages: list[tuple[str, Path]]     # output path, the file to read it from
@@ -170,58 +181,82 @@ class ShardJob:
     fresh: frozenset = frozenset()    # pages rendered since the kept documents were cut
     digest: str = ""                  # the shard's digest (shard_digest) once indexed
     last: str | None = None           # its digest after the last build, which the kept ones match
+
+
+@dataclass(frozen=True)
+class BundleJob:
+    bundle: str                       # its folder in output/, e.g. pagefind/00
+    shards: list[ShardJob]
     precompress: tuple[str, ...] = () # formats of the copies to write of the bundle's scripts
 
-    @property
-    def bundle(self) -> str:
-        return urls.search_bundle(self.column, self.shard).rstrip("/")
 
-
-def index_shards(jobs: list[ShardJob], target: Path, scratch: Path) -> tuple[SearchStats, list[str]]:
-    """Index each shard into target/<bundle>; returns the stats and the failures."""
+def index_bundles(jobs: list[BundleJob], target: Path, scratch: Path) -> tuple[SearchStats, list[str]]:
+    """Index each bundle into target/<bundle>; returns the stats and the failures."""
     started = time.perf_counter()
     exe = pagefind_executable()
     scratch.mkdir(parents=True, exist_ok=True)
     memo: dict = {}                   # every bundle holds the same Pagefind scripts: compressed once
     try:
         with ThreadPoolExecutor(max(1, min(INDEXERS, len(jobs)))) as pool:
-            failures = [f for f in pool.map(lambda job: index_shard(exe, job, target, scratch, memo), jobs) if f]
+            failures = [f for f in pool.map(lambda job: index_bundle(exe, job, target, scratch, memo), jobs) if f]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return SearchStats(len(jobs), 0, time.perf_counter() - started, peak), failures
 
 
-def index_shard(exe: Path, job: ShardJob, target: Path, scratch: Path, memo: dict | None = None) -> str:
-    """Bring the shard's documents up to date, run Pagefind over them, write the precompressed
+def index_bundle(exe: Path, job: BundleJob, target: Path, scratch: Path, memo: dict | None = None) -> str:
+    """Bring its shards' documents up to date, run Pagefind over them, write the precompressed
     copies of its scripts; "" when it worked."""
-    folder = shard_documents(job, scratch)
+    folders = [shard_documents(shard, scratch) for shard in job.shards]
+    site = folders[0] if len(folders) == 1 else merged(folders, scratch / job.bundle.replace("/", "-"))
     try:
         bundle = target / job.bundle
         shutil.rmtree(bundle, ignore_errors=True)
-        command = [str(exe), "--site", str(folder), "--output-path", str(bundle), "--silent"]
+        command = [str(exe), "--site", str(site), "--output-path", str(bundle), "--silent"]
         run = subprocess.run(command, capture_output=True, text=True)
         if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
             message = (run.stderr or run.stdout).strip().splitlines()
             return f"{job.bundle}: " + (message[-1] if message else f"pagefind exited with {run.returncode}")
         compress_folder(bundle, job.precompress, memo)
-        if job.kept is not None and folder != job.kept:
-            shutil.rmtree(job.kept, ignore_errors=True)
-            job.kept.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(folder, job.kept)
+        for shard, folder in zip(job.shards, folders):
+            if shard.kept is not None and folder != shard.kept:
+                shutil.rmtree(shard.kept, ignore_errors=True)
+                shard.kept.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(folder, shard.kept)
         return ""
     finally:
-        if folder != job.kept:
-            shutil.rmtree(folder, ignore_errors=True)
+        if site not in folders:
+            shutil.rmtree(site, ignore_errors=True)
+        for shard, folder in zip(job.shards, folders):
+            if folder != shard.kept:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def merged(folders: list[Path], site: Path) -> Path:
+    """One folder holding the documents of several shards (hard links: nothing is copied), for
+    one Pagefind run. Shards hold different pages, so no two documents have the same path."""
+    shutil.rmtree(site, ignore_errors=True)
+    for folder in folders:
+        for path in documents_in(folder):
+            target = site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(folder / path, target)
+            except OSError:                              # a file system without hard links
+                shutil.copyfile(folder / path, target)
+    site.mkdir(parents=True, exist_ok=True)
+    return site
 
 
 def shard_documents(job: ShardJob, scratch: Path) -> Path:
-    """The folder Pagefind indexes: the full build's documents, or the kept ones brought up to
+    """The folder of the shard's documents: the full build's, or the kept ones brought up to
     date, or without a place to keep them a scratch folder. Kept documents are trusted only when
     their stamp is the shard digest the last build saved (a build cut short after cutting some
     leaves another stamp); then only pages rendered since and pages new to the shard are cut from
     the published pages, and documents of pages that left the shard are removed."""
     if job.documents is not None:
+        job.documents.mkdir(parents=True, exist_ok=True)
         stamp_documents(job.documents, job.digest)
         return job.documents
     folder = job.kept or Path(tempfile.mkdtemp(prefix=f"{job.column}-{job.shard:02d}-", dir=scratch))
@@ -236,7 +271,7 @@ def shard_documents(job: ShardJob, scratch: Path) -> Path:
         (folder / path).unlink()
     for path, source in members.items():
         if path in job.fresh or path not in present:
-            write_search_document(folder / path, source.read_text(encoding="utf-8"))
+            write_search_document(folder / path, source.read_text(encoding="utf-8"), job.column, job.shard)
     stamp_documents(folder, job.digest)
     return folder
 
@@ -264,13 +299,13 @@ def documents_in(folder: Path) -> list[str]:
     return found
 
 
-def write_search_document(target: Path, html: str) -> None:
+def write_search_document(target: Path, html: str, column: str, shard: int) -> None:
     document = search_document(html)
     if document is None:
         target.unlink(missing_ok=True)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_file(target, document.encode("utf-8"))
+    write_file(target, shard_tagged(document, column, shard).encode("utf-8"))
 
 
 def drop_kept_documents(state: Path, shards: list[tuple[str, int]]) -> None:
@@ -282,5 +317,5 @@ def drop_kept_documents(state: Path, shards: list[tuple[str, int]]) -> None:
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
-def bundle_complete(output: Path, column: str, shard: int) -> bool:
-    return (output / urls.search_bundle(column, shard) / "pagefind.js").is_file()
+def bundle_complete(output: Path, bundle: str) -> bool:
+    return (output / bundle / "pagefind.js").is_file()

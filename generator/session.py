@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from . import urls
+from . import search, search_layers, urls
 from .errors import BuildError
 from .failures import failure
 from .graph import Graph
@@ -37,7 +37,7 @@ from .write import remove_leftovers
 from .stages import Build, BuildOptions, BuildResult, bulk_objects
 
 META = ("tree", "source_listing", "output_listing", "contexts", "themes", "settings", "late", "counts", "shards",
-        "assets", "exemptions", "counters", "records", "html_pages", "precompress")
+        "assets", "exemptions", "counters", "records", "html_pages", "precompress", "layers")
 
 
 class Session:
@@ -216,8 +216,8 @@ class Session:
             return False
         if scans.sources() != self.meta["source_listing"] or scans.output_listing() != self.meta["output_listing"]:
             return False
-        return all((self.paths.output / urls.search_bundle(c, n) / "pagefind.js").is_file()
-                   for c, n in self.store.late.get("shards", []))
+        layers = search_layers.Layers.of(self.meta.get("layers")) or search_layers.Layers()
+        return all(search.bundle_complete(self.paths.output, bundle) for bundle in search_layers.published_bundles(layers))
 
     def nothing_changed(self, started: float) -> BuildResult:
         seconds = time.perf_counter() - started

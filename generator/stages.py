@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import precompress, search, urls
+from . import precompress, search, search_layers, urls
 from .assets import Asset, package_digest, site_assets
 from .digest import ABSENT, digest_text
 from .errors import ErrorList
@@ -72,7 +72,7 @@ class BuildResult:
     seconds: float
     rendered: int = 0            # pages (and feeds, sitemaps, API files) rendered by this build
     carried: int = 0             # ... and left as they were
-    indexed: int = 0             # search shards indexed by this build
+    indexed: int = 0             # search bundles indexed by this build
 
 
 @contextmanager
@@ -158,8 +158,9 @@ class Build:
         s.settled |= set(rendered.pages) | set(assets["copied"]) | set(self.deleted) | set(shards[0])
         pages = s.meta["html_pages"]
         written = len(target.written) + len(shards[0])
+        indexed = sum(1 for path in shards[0] if path != urls.SEARCH_LAYERS)
         result = BuildResult(pages, written, time.perf_counter() - started,
-                             len(rendered.pages), max(0, s.graph.counters["page"] - len(rendered.pages)), len(shards[0]))
+                             len(rendered.pages), max(0, s.graph.counters["page"] - len(rendered.pages)), indexed)
         s.trusted = True
         s.log(f"wrote {result.pages} pages ({result.files} files) to {self.paths.output} in {result.seconds:.1f} s")
         return result
@@ -182,7 +183,7 @@ class Build:
         target = BuildOutput(self.paths.output, full=False)
         try:
             search_plan = self.plan_search(plan, rendered, target, full=False)
-            bundles, removed = [j.bundle for j in search_plan.jobs], search_plan.removed
+            bundles, removed = search_plan.published(), search_plan.removed
             if bundles or removed:
                 self.s.state.write_journal(bundles + removed)
             search_plan.start(target)
@@ -200,12 +201,14 @@ class Build:
         return search_plan.figures()
 
     def search_failed(self, search_plan, failures: list[str], save) -> None:
-        """Forget the digests of the shards that could not be indexed (so the next build tries
-        them again), then report."""
+        """Forget the layers and the digests of the shards of the bundles that could not be
+        indexed (so the next build indexes them again), then report."""
         failed = {f.split(":")[0] for f in failures}
+        self.s.meta.pop("layers", None)
         for job in search_plan.jobs:
             if job.bundle in failed:
-                self.s.meta["shards"].pop(f"{job.column}/{job.shard}", None)
+                for shard in job.shards:
+                    self.s.meta["shards"].pop(f"{shard.column}/{shard.shard}", None)
         if save:
             save(clear_journal=False)
         for failure in failures:
@@ -580,7 +583,7 @@ class Build:
 
     def index_search(self, plan: Plan, rendered: Rendered, target: BuildOutput, full: bool) -> tuple:
         """Index the shards whose pages' search documents changed (a full build: into its
-        folder); returns (bundles indexed, bundles removed, shard -> digest, the shard list)."""
+        folder); returns SearchPlan.figures()."""
         search_plan = self.plan_search(plan, rendered, target, full)
         failures = search_plan.start(target).wait()
         for failure in failures:
@@ -590,38 +593,56 @@ class Build:
         return search_plan.figures()
 
     def plan_search(self, plan: Plan, rendered: Rendered, target: BuildOutput, full: bool) -> "SearchPlan":
+        """The bundles to index (search_layers.py): the digests of the shards whose pages may
+        have changed, then the layers those digests call for."""
         s = self.s
         started = time.perf_counter()
         shards = [tuple(x) for x in s.store.late["shards"]]
         counts = dict(s.store.late["counts"])
         before = {} if full else dict(s.meta.get("shards") or {})
         touched = set(shards) if full or self.precompress_changed else \
-            self.touched_shards(plan, rendered, counts, shards)
+            self.touched_shards(plan, rendered, counts, shards, before)
         members = shard_members(s.graph, plan, rendered, counts, touched, full)
         wanted = {name: digest for name, digest in before.items() if map_shard(name) in set(shards)}
-        built = target.folder if full else self.paths.output
-        jobs = []
         for column, number in sorted(touched & set(shards)):
-            name, pages = f"{column}/{number}", members.get((column, number), [])
-            wanted[name] = search.shard_digest(pages, self.precompress)
-            if before.get(name) == wanted[name] and search.bundle_complete(self.paths.output, column, number) \
-                    and not self.journal_names_bundle(column, number):
-                continue
-            sources = [(path, built / path) for path, _doc in pages]
-            documents = search.documents_folder(target.folder, column, number) if full else None
-            kept = search.kept_documents(s.state.folder, column, number)
-            fresh = frozenset(path for path, _doc in pages if path in rendered.pages)
-            jobs.append(search.ShardJob(column, number, sources, documents, kept, fresh, wanted[name],
-                                        before.get(name), self.precompress))
-        removed = [urls.search_bundle(*map_shard(n)) for n in before if map_shard(n) not in set(shards)]
-        return SearchPlan(jobs, removed, wanted, shards, started, s.state.folder)
+            wanted[f"{column}/{number}"] = search.shard_digest(members.get((column, number), []), self.precompress)
+        groups = search_layers.shard_groups(shards)
+        last = None if full or self.precompress_changed else search_layers.Layers.of(s.meta.get("layers"))
+        layers = search_layers.plan_layers(groups, {search_layers.shard_name(c, n): wanted[f"{c}/{n}"] for c, n in shards},
+                                           last, self.bundle_intact)
+        needed = [groups[i] for i in layers.bases] + [[map_shard_name(n) for n in layers.delta_shards()]]
+        more = {shard for group in needed for shard in group} - touched
+        if more:
+            members.update(shard_members(s.graph, plan, rendered, counts, more, False))
 
-    def touched_shards(self, plan: Plan, rendered: Rendered, counts: dict, shards: list) -> set:
+        def shard_job(column: str, number: int) -> search.ShardJob:
+            name, pages = f"{column}/{number}", members.get((column, number), [])
+            built = target.folder if full else self.paths.output
+            return search.ShardJob(column, number, [(path, built / path) for path, _doc in pages],
+                                   search.documents_folder(target.folder, column, number) if full else None,
+                                   search.kept_documents(s.state.folder, column, number),
+                                   frozenset(path for path, _doc in pages if path in rendered.pages),
+                                   wanted[name], before.get(name))
+
+        jobs = [search.BundleJob(search_layers.base_bundle(i), [shard_job(*x) for x in groups[i]], self.precompress)
+                for i in layers.bases]
+        removed = list(layers.removed)
+        if layers.delta and layers.layers.delta:
+            jobs.append(search.BundleJob(search_layers.DELTA, [shard_job(*x) for x in needed[-1]], self.precompress))
+        elif layers.delta:
+            removed.append(search_layers.DELTA)
+        # A changed shard no bundle is indexed for (its pages are back as its base holds them):
+        # its kept documents follow all the same, so that they stay trusted
+        indexed = {(j.column, j.shard) for job in jobs for j in job.shards}
+        synced = [shard_job(*x) for x in sorted(touched & set(shards) - indexed)]
+        return SearchPlan(jobs, removed, wanted, shards, started, s.state.folder, layers, synced)
+
+    def touched_shards(self, plan: Plan, rendered: Rendered, counts: dict, shards: list, before: dict) -> set:
         """Shards whose pages may have changed: of pages rendered, removed or added, every shard
-        of a column whose shard count changed, and those the journal names or that are missing."""
+        of a column whose shard count changed, and those without a digest (a failed indexer's)."""
         s = self.s
         before_counts = dict(s.meta.get("counts") or [])
-        touched = {(c, n) for c, n in shards if counts.get(c) != before_counts.get(c)}
+        touched = {(c, n) for c, n in shards if counts.get(c) != before_counts.get(c) or f"{c}/{n}" not in before}
         for path, result in rendered.pages.items():
             job, old = plan.render[path], s.graph.page(path)
             if job.context.get("search"):
@@ -634,17 +655,13 @@ class Build:
             page = s.graph.page_state(pid)
             if page is not None and page.column:
                 touched.add((page.column, page.shard))
-        for column, number in shards:
-            if self.journal_names_bundle(column, number) or \
-                    not search.bundle_complete(self.paths.output, column, number):
-                touched.add((column, number))
         return touched
 
-    def journal_names_bundle(self, column: str, number: int) -> bool:
-        """Was the shard's bundle about to be swapped in by a build cut short? That build may have
-        saved the shard's new digest already (it saves while the indexers run): the bundle in
-        output/ is then complete but not the one the digest stands for."""
-        return urls.search_bundle(column, number).rstrip("/") in self.forced_paths
+    def bundle_intact(self, bundle: str) -> bool:
+        """Is the bundle in output/ whole, and not one a build cut short was about to swap in?
+        That build may have saved its new layers already (it saves while the indexers run): the
+        bundle in output/ is then complete but not the one the layers stand for."""
+        return search.bundle_complete(self.paths.output, bundle) and bundle not in self.forced_paths
 
     def publish_pages(self, target: BuildOutput, plan: Plan, rendered: Rendered, assets: dict,
                       unknown: list[str]) -> None:
@@ -704,7 +721,7 @@ class Build:
         self.reshard(counts)
         s.meta["html_pages"] = self.html_pages(plan, full)
         s.meta.update(assets=assets["assets"], shards=shards[2], counts=sorted(counts.items()),
-                      precompress=self.precompress)
+                      precompress=self.precompress, layers=shards[4])
         s.meta["output_listing"] = self.output_listing(plan, rendered, assets, shards, full)
 
     def reshard(self, counts: dict[str, int]) -> None:
@@ -736,12 +753,11 @@ class Build:
             _digest, size, mtime = assets["assets"][path]
             lines.put(path, stamp_line(path, size, mtime))
             put_copies(lines, path, assets["copies"].get(path, ()))
-        for column in {c for c, _n in shards[3]}:
-            lines.put(f"{column}/pagefind/", folder_line(f"{column}/pagefind"))
-        for bundle in shards[1]:
-            column = bundle.split("/")[0]
-            if not (self.paths.output / column / "pagefind").is_dir():
-                lines.remove(f"{column}/pagefind/")
+        folder = search_layers.DELTA.split("/")[0]            # every bundle is in this one folder
+        if (self.paths.output / folder).is_dir() or (full and shards[3]):
+            lines.put(f"{folder}/", folder_line(folder))
+        else:
+            lines.remove(f"{folder}/")
         return joined(lines.lines)
 
 
@@ -780,32 +796,42 @@ class Listing:
 
 
 class SearchPlan:
-    """The shards to index, and the indexers once started (in threads: the Pagefind processes run
-    on their own while the build goes on)."""
+    """The bundles to index, and the indexers once started (in threads: the Pagefind processes
+    run on their own while the build goes on)."""
 
-    def __init__(self, jobs: list, removed: list[str], wanted: dict, shards: list, started: float, state: Path):
+    def __init__(self, jobs: list, removed: list[str], wanted: dict, shards: list, started: float, state: Path,
+                 layers: "search_layers.LayerPlan", synced: list):
         self.jobs, self.removed, self.wanted, self.shards, self.started = jobs, removed, wanted, shards, started
-        self.state = state
+        self.state, self.layers, self.synced = state, layers, synced
         self._future = None
         self._pool = None
 
+    def published(self) -> list[str]:
+        """What this build puts into output/: the bundles indexed and, when the delta changed, the
+        file naming its shards (the search page reads it)."""
+        return [j.bundle for j in self.jobs] + ([urls.SEARCH_LAYERS] if self.layers.delta else [])
+
     def start(self, target: BuildOutput) -> "SearchPlan":
         from concurrent.futures import ThreadPoolExecutor
+        if self.layers.delta or target.full:
+            search_layers.write_layers_file(target.folder, self.layers.layers)
         self._pool = ThreadPoolExecutor(1)
         self._future = self._pool.submit(self._index, target)
         return self
 
     def _index(self, target: BuildOutput) -> list[str]:
         search.drop_kept_documents(self.state, self.shards)
+        for shard in self.synced:
+            search.shard_documents(shard, target.folder)
         if not self.jobs:
             self.stats = search.SearchStats(0, 0, 0.0, 0.0)
             return []
-        self.stats, failures = search.index_shards(self.jobs, target.folder, target.folder / ".search")
+        self.stats, failures = search.index_bundles(self.jobs, target.folder, target.folder / ".search")
         return failures
 
     def figures(self) -> tuple:
-        """(bundles indexed, bundles removed, shard -> digest, the shard list)."""
-        return [j.bundle for j in self.jobs], self.removed, self.wanted, self.shards
+        """(what was published, bundles removed, shard -> digest, the shard list, the layers)."""
+        return self.published(), self.removed, self.wanted, self.shards, self.layers.layers.as_json()
 
     def wait(self) -> list[str]:
         """The failures, once the indexers are done."""
@@ -816,8 +842,10 @@ class SearchPlan:
 
     def summary(self) -> str:
         peak = getattr(self, "stats", search.SearchStats(0, 0, 0.0, 0.0)).peak_mb
-        return (f"search: indexed {len(self.jobs)} shards, kept {len(self.shards) - len(self.jobs)} unchanged, in "
-                f"{time.perf_counter() - self.started:.1f} s (indexer peak {peak:.0f} MB)")
+        shards = sum(len(j.shards) for j in self.jobs)
+        delta = len(self.layers.layers.delta)
+        return (f"search: indexed {len(self.jobs)} bundles ({shards} of {len(self.shards)} shards; the delta holds "
+                f"{delta}) in {time.perf_counter() - self.started:.1f} s (indexer peak {peak:.0f} MB)")
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -948,4 +976,10 @@ def graph_counts(graph: Graph) -> list[tuple[str, int]]:
 
 def map_shard(name: str) -> tuple[str, int]:
     column, number = name.rsplit("/", 1)
+    return column, int(number)
+
+
+def map_shard_name(name: str) -> tuple[str, int]:
+    """(column, shard) of a name search_layers.shard_name made."""
+    column, number = name.rsplit("-", 1)
     return column, int(number)

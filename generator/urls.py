@@ -79,9 +79,13 @@ def qr_poster(column: str) -> str:
     return f"{column}/qr-poster.html"
 
 
-def search_bundle(column: str, shard: int) -> str:
-    """The folder of one search shard: a column's Pagefind index is split into shards (search.py)."""
-    return f"{column}/pagefind/{shard:02d}/"
+SEARCH_DELTA = "pagefind/delta/"
+SEARCH_LAYERS = "pagefind/layers.json"
+
+
+def search_base(group: int) -> str:
+    """The folder of one group of columns' base search bundle (search_layers.py)."""
+    return f"pagefind/{group:02d}/"
 
 
 def shared_static(name: str) -> str:

@@ -133,7 +133,7 @@ class BuildOutput:
 
 
 def swap_folder(new: Path, target: Path) -> None:
-    """Replace folder `target` with `new` (or remove it when `new` does not exist)."""
+    """Replace folder (or file) `target` with `new` (or remove it when `new` does not exist)."""
     old = None
     if target.exists():
         old = target.parent / f".{target.name}.old-{os.getpid()}"
@@ -142,8 +142,10 @@ def swap_folder(new: Path, target: Path) -> None:
     if new.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(new, target)
-    if old is not None:
+    if old is not None and old.is_dir():
         shutil.rmtree(old, ignore_errors=True)
+    elif old is not None:
+        old.unlink(missing_ok=True)
 
 
 def remove_file(output: Path, relative: str) -> None:

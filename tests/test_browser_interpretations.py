@@ -81,7 +81,7 @@ def test_the_policy_library_filters_documents_with_an_interpretation(page, defau
 
 
 def wait_for_results(page):
-    page.wait_for_function("document.querySelectorAll('[data-results] li').length > 0", timeout=30_000)
+    page.wait_for_function("document.querySelector('[data-results]').dataset.shown !== undefined", timeout=30_000)
 
 
 def test_search_results_show_a_document_with_its_interpretations_and_back(page, default_site_url):
@@ -102,4 +102,9 @@ def test_search_results_show_a_document_with_its_interpretations_and_back(page, 
     page.wait_for_url("**/" + DOCUMENT)
     page.goto(default_site_url + "search/index.html?" + quote("政策解读") + "=" + quote("解读材料"))
     wait_for_results(page)
-    assert page.locator("[data-results] .result-pair").count() >= 10
+    shown = page.locator("[data-results] > li").count()
+    assert shown >= 6 and page.locator("[data-results] .result-pair").count() == shown
+    page.locator("[data-more]").click()
+    page.wait_for_function(f"document.querySelector('[data-results]').childElementCount > {shown}")
+    page.wait_for_function("document.querySelectorAll('[data-results] > li').length"
+                           " === document.querySelectorAll('[data-results] .result-pair').length")

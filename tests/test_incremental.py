@@ -1,8 +1,12 @@
 """Incremental builds: only what an edit touches is made again, and the result equals a clean build
-byte for byte (Pagefind's own unstable files aside), after any kind of edit, a crash, or a move."""
+byte for byte, after any kind of edit, a crash, or a move; the search bundles, layered (a delta
+bundle of what changed beside the bases: search_layers.py), return the same pages as a clean
+build's, page for page."""
 from __future__ import annotations
 
 import filecmp
+import gzip
+import json
 import marshal
 import os
 import sqlite3
@@ -28,6 +32,7 @@ from generator.state import state_folder
 # Pagefind writes its filter files and entry manifest in a different order on every run, even
 # from identical pages (two clean builds differ there too); its index and fragments do not.
 NONDETERMINISTIC = ("/filter/", "/pagefind-entry.json", ".pf_meta")
+BUNDLES = "pagefind/"
 
 
 def run(root: Path, output: Path, clean: bool = False, workers: int | None = None):
@@ -42,12 +47,33 @@ def tree(folder: Path) -> set[str]:
 
 
 def comparable(paths: set[str]) -> set[str]:
-    return {p for p in paths if not any(n in "/" + p for n in NONDETERMINISTIC)}
+    return {p for p in paths if not p.startswith(BUNDLES)}
+
+
+def search_pages(output: Path) -> dict[str, dict]:
+    """What a query can return, page by page (Pagefind's fragment of each: address, text, meta,
+    filters), as the search page merges the bundles: the delta's pages, and the bases' pages of
+    shards the delta does not hold. A page found twice is an error."""
+    layers = output / BUNDLES / "layers.json"
+    delta = set(json.loads(layers.read_text())["delta"]) if layers.is_file() else set()
+    pages: dict[str, dict] = {}
+    for bundle in sorted(p for p in (output / BUNDLES).glob("*") if p.is_dir()):
+        for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
+            data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+            if bundle.name != "delta" and data["filters"]["分片"][0] in delta:
+                continue                                       # the delta holds this shard anew
+            assert data["url"] not in pages, f"{data['url']} found twice"
+            pages[data["url"]] = data
+    return pages
 
 
 def differences(ours: Path, theirs: Path) -> list[str]:
     a, b = comparable(tree(ours)), comparable(tree(theirs))
-    return sorted(a ^ b) + [p for p in sorted(a & b) if not filecmp.cmp(ours / p, theirs / p, shallow=False)]
+    found = sorted(a ^ b) + [p for p in sorted(a & b) if not filecmp.cmp(ours / p, theirs / p, shallow=False)]
+    mine, clean = search_pages(ours), search_pages(theirs)
+    found += [f"{BUNDLES} finds {url} otherwise" for url in sorted(mine.keys() | clean.keys())
+              if mine.get(url) != clean.get(url)]
+    return found
 
 
 def assert_same_as_clean(root: Path, output: Path, tmp_path: Path) -> None:
@@ -99,7 +125,8 @@ def test_edited_record_rerenders_its_pages_only_and_matches_a_clean_build(built,
     assert 0 < result.rendered < result.pages / 5
     assert "（更正）" in (output / "east/info/dibao-2026-q3.html").read_text(encoding="utf-8")
     assert any("1 files read" in m for m in messages)            # one source read again, not the site
-    assert result.indexed == 1                                     # one search shard, east's
+    assert result.indexed == 1                                     # the delta bundle: east's one shard
+    assert json.loads((output / "pagefind/layers.json").read_text()) == {"delta": ["east-00"]}
     assert_same_as_clean(root, output, tmp_path)
 
 
@@ -242,10 +269,10 @@ def test_a_page_edited_by_hand_in_output_is_written_again(built):
 def test_a_deleted_output_page_or_search_shard_is_written_again(built):
     root, output = built
     (output / "west/index.html").unlink()
-    shutil.rmtree(output / "east/pagefind/00")
+    shutil.rmtree(output / "pagefind/00")
     result, _ = run(root, output)
     assert result.rendered == 1 and (output / "west/index.html").is_file()
-    assert result.indexed == 1 and (output / "east/pagefind/00/pagefind.js").is_file()
+    assert result.indexed == 1 and (output / "pagefind/00/pagefind.js").is_file()
 
 
 def test_a_file_put_into_output_by_hand_is_removed(built, tmp_path):
@@ -302,8 +329,7 @@ def test_clean_builds_on_two_kinds_of_disk_are_identical(site_copy, tmp_path):
     result = in_namespace(f"mount -t tmpfs -o size=64m tmpfs {disk} && {command} && "
                           f"cp -a {disk}/output {tmp_path}/copied")
     assert result.returncode == 0, result.stderr
-    found = differences(tmp_path / "here" / "output", tmp_path / "copied")
-    assert all("/pagefind/" in path for path in found), found
+    assert differences(tmp_path / "here" / "output", tmp_path / "copied") == []    # the bundles find the same
 
 
 def damage_state(output: Path, how: str) -> None:
@@ -551,7 +577,7 @@ def precompressed(site_copy, tmp_path):
 def test_precompressed_copies_follow_an_edit_an_addition_and_a_deletion(precompressed, tmp_path):
     root, output = precompressed
     page = "east/info/dibao-2026-q3.html"
-    assert {page + ".gz", page + ".br", "east/pagefind/00/pagefind.js.gz"} <= set(copies_in(output))
+    assert {page + ".gz", page + ".br", "pagefind/00/pagefind.js.gz"} <= set(copies_in(output))
     before = times(output)
     replace(root / "content/east/records/jiuzhu/dibao-2026-q3.md", "第三季度城乡低保对象公示", "第三季度城乡低保对象公示（更正）")
     run(root, output)

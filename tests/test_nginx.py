@@ -90,7 +90,7 @@ def test_front_page_and_a_record_page(www, nginx):
 
 
 @pytest.mark.parametrize("missing", ["/jczwgk/no/such/page.html", "/jczwgk/yuelu/info/nothing-here.html",
-                                     "/jczwgk/static/", "/jczwgk/yuelu/pagefind/"])
+                                     "/jczwgk/static/", "/jczwgk/pagefind/"])
 def test_a_missing_page_gets_the_sites_404_page(www, nginx, missing):
     status, headers, body = get(nginx, missing)
     assert status == 404 and body == (www / "jczwgk/404.html").read_bytes()      # a folder: no listing
@@ -102,7 +102,7 @@ def test_a_missing_page_gets_the_sites_404_page(www, nginx, missing):
 
 
 @pytest.mark.parametrize("pattern", ["index.html", "yuelu/info/*.html", "static/site.css", "sitemap.xml",
-                                     "changsha/pagefind/00/pagefind.js", "api/index.json"])
+                                     "pagefind/00/pagefind.js", "api/index.json"])
 @pytest.mark.parametrize("encoding, suffix, unpack", [("gzip", ".gz", gzip.decompress), ("br", ".br", brotli.decompress)])
 def test_compressed_copies_are_sent_as_they_are(www, nginx, pattern, encoding, suffix, unpack):
     address = a_file(www, pattern)
@@ -116,7 +116,7 @@ def test_compressed_copies_are_sent_as_they_are(www, nginx, pattern, encoding, s
 
 
 def test_a_file_without_copies_is_sent_plain(www, nginx):
-    address = a_file(www, "changsha/pagefind/00/pagefind-entry.json")              # too small to compress
+    address = a_file(www, "pagefind/00/pagefind-entry.json")              # too small to compress
     assert not (www / (address.lstrip("/") + ".gz")).exists()
     status, headers, body = get(nginx, address, "gzip, br")
     assert status == 200 and "Content-Encoding" not in headers
@@ -126,11 +126,12 @@ def test_a_file_without_copies_is_sent_plain(www, nginx):
 @pytest.mark.parametrize("pattern, policy", [
     ("index.html", "no-cache"), ("yuelu/info/*.html", "no-cache"), ("yuelu/feed.xml", "no-cache"),
     ("sitemap.xml", "no-cache"), ("api/index.json", "no-cache"),
-    ("changsha/pagefind/00/pagefind-entry.json", "no-cache"),       # names the chunks of the index now
-    ("changsha/pagefind/00/pagefind.js", SHORT), ("changsha/pagefind/00/wasm.*.pagefind", SHORT),
+    ("pagefind/00/pagefind-entry.json", "no-cache"),       # names the chunks of the index now
+    ("pagefind/layers.json", "no-cache"),                  # names the shards the delta holds now
+    ("pagefind/00/pagefind.js", SHORT), ("pagefind/00/wasm.*.pagefind", SHORT),
     ("static/site.css", SHORT), ("static/leaflet/leaflet.js", SHORT), ("yuelu/static/*.svg", SHORT),
-    ("changsha/pagefind/00/fragment/*.pf_fragment", LONG), ("changsha/pagefind/00/index/*.pf_index", LONG),
-    ("changsha/pagefind/00/filter/*.pf_filter", LONG), ("changsha/pagefind/00/*.pf_meta", LONG),
+    ("pagefind/00/fragment/*.pf_fragment", LONG), ("pagefind/00/index/*.pf_index", LONG),
+    ("pagefind/00/filter/*.pf_filter", LONG), ("pagefind/00/*.pf_meta", LONG),
 ])
 def test_cache_headers(www, nginx, pattern, policy):
     address = a_file(www, pattern)

@@ -57,14 +57,14 @@ QUERY_SET = [
 RECALL_FLOOR = 0.9
 
 
-def search_bundles(site: Path, column: str | None = None) -> list[str]:
-    """The search shards' folders as the search page lists them (all, or one column's)."""
+def search_index(site: Path) -> dict:
+    """The bundles as the search page lists them: bases with their columns, the delta, the layers file."""
     form = soup(site, "search/index.html").select_one("form[data-search]")
-    return [b["path"] for b in json.loads(form["data-bundles"]) if column in (None, b["column"])]
+    return json.loads(form["data-index"])
 
 
-def node_query(site: Path, queries: list[dict], bundles: list[str] | None = None) -> list[dict]:
-    job = {"site": str(site), "top": TOP, "queries": queries, "bundles": bundles or search_bundles(site)}
+def node_query(site: Path, queries: list[dict], scope: str | None = None) -> list[dict]:
+    job = {"site": str(site), "top": TOP, "queries": queries, "scope": scope}
     run = subprocess.run([NODE, str(QUERY_JS)], input=json.dumps(job, ensure_ascii=False), capture_output=True,
                          text=True, timeout=120, check=False)
     assert run.returncode == 0, run.stderr
@@ -76,13 +76,14 @@ def query_set_answers(default_site):
     return node_query(default_site, [{"q": q, "filters": f} for q, f, _ in QUERY_SET])
 
 
-def test_every_column_has_its_own_shards(default_site):
-    for column in COLUMNS:
-        shards = search_bundles(default_site, column)
-        assert shards and all(s.startswith(f"{column}/pagefind/") for s in shards)
-        for shard in shards:
-            assert (default_site / shard / "pagefind.js").is_file()
-            assert (default_site / shard / "pagefind-entry.json").is_file()
+def test_the_default_site_is_one_base_bundle_holding_every_column(default_site):
+    index = search_index(default_site)
+    assert [b["path"] for b in index["bases"]] == ["pagefind/00/"]            # one bundle: one of each request
+    assert index["bases"][0]["columns"] == COLUMNS == [c["column"] for c in index["columns"]]
+    assert (default_site / "pagefind/00/pagefind.js").is_file()
+    assert (default_site / "pagefind/00/pagefind-entry.json").is_file()
+    assert json.loads((default_site / index["layers"]).read_text()) == {"delta": []}   # a clean build: no delta
+    assert not (default_site / index["delta"]).exists()
     assert not list(default_site.rglob(".source-digest"))        # nothing of the build's own in output/
 
 
@@ -134,8 +135,8 @@ def test_district_filter_narrows_city_wide_results(default_site):
     assert all(r["url"].startswith("/yuelu/") and r["where"].startswith("岳麓区") for r in yuelu["results"])
 
 
-def test_column_bundle_alone_finds_only_that_column(default_site):
-    [answer] = node_query(default_site, [{"q": "最低生活保障"}], bundles=search_bundles(default_site, "kaifu"))
+def test_a_column_search_finds_only_that_column(default_site):
+    [answer] = node_query(default_site, [{"q": "最低生活保障"}], scope="kaifu")
     assert answer["count"] > 0 and all(r["url"].startswith("/kaifu/") for r in answer["results"])
 
 
@@ -172,10 +173,9 @@ def test_every_page_has_a_search_form_to_the_search_page(default_site):
 
 
 def test_search_page_lists_bundles_served_from_the_site(default_site):
-    form = soup(default_site, "search/index.html").select_one("form[data-search]")
-    bundles = json.loads(form["data-bundles"])
-    assert list(dict.fromkeys(b["column"] for b in bundles)) == COLUMNS
-    for bundle in bundles:
+    index = search_index(default_site)
+    assert [c["column"] for c in index["columns"]] == COLUMNS
+    for bundle in index["bases"]:
         assert (default_site / bundle["path"] / "pagefind.js").is_file()
     for script in soup(default_site, "search/index.html").find_all("script", src=True):
         assert "://" not in script["src"]
@@ -184,7 +184,8 @@ def test_search_page_lists_bundles_served_from_the_site(default_site):
 # --- in the browser ------------------------------------------------------------------------------
 
 def wait_for_results(page):
-    page.wait_for_function("document.querySelectorAll('[data-results] li').length > 0", timeout=30_000)
+    # results show as their pages load: the screen is whole once data-shown names the query
+    page.wait_for_function("document.querySelector('[data-results]').dataset.shown !== undefined", timeout=30_000)
 
 
 def test_browser_search_from_the_home_page_box(page, default_site_url):
@@ -235,7 +236,9 @@ def test_browser_column_home_searches_its_column_then_whole_city(page, default_s
     page.click("form.site-search button[type=submit]")
     wait_for_results(page)
     assert "全市" in page.locator("[data-status]").inner_text()
-    page.locator("[data-more]").click() if page.locator("[data-more]").is_visible() else None
+    others = page.locator("details.result-others").first
+    others.locator("summary").click()                          # the other districts' pages load when opened
+    others.locator("li a").first.wait_for()
     hrefs = page.locator("[data-results] li a").evaluate_all("els => els.map(e => e.href)")
     assert len({h.split("/")[3] for h in hrefs}) > 1          # heads and their 其他区县
 

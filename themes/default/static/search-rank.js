@@ -170,7 +170,11 @@ async function boosted(pagefind, words, filters, extra) {
 }
 
 export async function rankedSearch(pagefind, term, filters = {}, words = EMPTY) {
-  if (!term || !term.trim()) return (await pagefind.search(null, { filters })).results;
+  if (!term || !term.trim()) {
+    const all = (await pagefind.search(null, { filters })).results;       // browsing by filters alone
+    all.members = (extra) => ids(pagefind, null, { ...filters, ...extra });
+    return all;
+  }
   const query = understand(term, words);
   const pages = new Map();
   const byWord = new Map();
@@ -196,21 +200,29 @@ export async function rankedSearch(pagefind, term, filters = {}, words = EMPTY) 
   const kept = [...pages.values()].filter((p) => p.hits >= needed);
   // Boosts read Pagefind's filters only (no page is loaded to rank it)
   const searched = [...byWord.keys()];
-  const [inTown, inColumn, inYear, items, guides] = await Promise.all([
+  // Of pages alike (the same 事项 in each district), the city's own first when no column is named
+  const own = !query.column && !filters["区县"] && words.city;
+  const [inTown, inColumn, inYear, items, guides, inOwn] = await Promise.all([
     query.township ? boosted(pagefind, searched, filters, { 乡镇街道: query.township }) : null,
     query.column && !filters["区县"] ? boosted(pagefind, searched, filters, { 区县: query.column }) : null,
     query.year && !filters["年份"] ? boosted(pagefind, searched, filters, { 年份: query.year }) : null,
     query.service ? boosted(pagefind, searched, filters, { 类型: "事项" }) : null,
     query.service ? ids(pagefind, "办事指南", filters) : null,
+    own ? boosted(pagefind, searched, filters, { 区县: own }) : null,
   ]);
   const top = Math.max(1e-9, ...kept.map((p) => p.score));
   for (const p of kept) {
     const id = p.result.id;
     p.rank = p.hits * 1000 + (inTown?.has(id) ? 500 : 0) + (inColumn?.has(id) ? 400 : 0) + (inYear?.has(id) ? 200 : 0)
-      + (items?.has(id) ? 300 : 0) + (guides?.has(id) ? 50 : 0) + (99 * p.score) / top;
+      + (items?.has(id) ? 300 : 0) + (guides?.has(id) ? 50 : 0) + (inOwn?.has(id) ? 20 : 0) + (99 * p.score) / top;
   }
   kept.sort((a, b) => b.rank - a.rank);
   const ranked = kept.map((p) => p.result);
   ranked.query = query;
+  // Words that between them find every page kept: the first word of each alternative of as many
+  // concepts as a page may miss, plus one (a page matching an alternative holds its first word)
+  const covering = query.concepts.slice(0, n - needed + 1).flat()
+    .map((a) => (a.startsWith('"') || a.includes(" ") ? a.split(" ")[0] : joinSingles(segments(a), new Set())[0] || a));
+  ranked.members = (extra) => boosted(pagefind, [...new Set(covering)], filters, extra);
   return ranked;
 }

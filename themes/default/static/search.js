@@ -1,23 +1,25 @@
 /* Site search page (站内查询). Runs the query found in the page address (?q=…&scope=…&区县=…),
-   against one column's Pagefind bundles, or all columns' bundles merged for a city-wide search,
+   against the Pagefind bundles of the column searched (its 区县 filter set), or all of them,
    ranked by search-rank.js with the site's lexicon (the page's #search-words). Results for the same
    page of several columns (the same 事项 in each district) are one result with 「其他区县 N 条」.
    The Pagefind files are built with the site and served from it; nothing is loaded from elsewhere. */
 import { rankedSearch } from "./search-rank.js";
 
 const FILTERS = ["区县", "领域", "类型", "年份", "效力状态", "政策解读"];
-const PAGE = 12;          // results loaded at a time: each costs a request for its fragment
+const PAGE = 10;          // results shown at a time: each costs a request for its fragment
 
 const form = document.querySelector("form[data-search]");
 const status = document.querySelector("[data-status]");
 const list = document.querySelector("[data-results]");
 const more = document.querySelector("[data-more]");
 const root = new URL(form.dataset.root, window.location.href);
-const bundles = JSON.parse(form.dataset.bundles);
+const index = JSON.parse(form.dataset.index);
 const words = JSON.parse(document.getElementById("search-words").textContent);
 const filterBox = document.querySelector("[data-filter-box]");
 const params = new URLSearchParams(window.location.search);
-const scope = bundles.some((b) => b.column === params.get("scope")) ? params.get("scope") : "";
+const scope = index.columns.some((c) => c.column === params.get("scope")) ? params.get("scope") : "";
+const scopeName = scope ? index.columns.find((c) => c.column === scope).name : "";
+let layered = {};         // the filter that leaves out the bases' copies of the delta's shards
 
 form.elements.q.value = params.get("q") || "";
 form.elements.scope.value = scope;
@@ -26,17 +28,21 @@ function say(text) {
   status.textContent = text;
 }
 
+/* The base bundles of the columns searched, and the delta bundle of the shards changed since
+   (generator/search_layers.py): of a base, only pages of shards the delta does not hold count. */
 async function loadPagefind() {
-  const chosen = scope ? bundles.filter((b) => b.column === scope) : bundles;
-  const primary = chosen[0];
-  const pagefind = await import(new URL(primary.path + "pagefind.js", root).href);
+  const chosen = scope ? index.bases.filter((b) => b.columns.includes(scope)) : index.bases;
+  const pagefind = await import(new URL(chosen[0].path + "pagefind.js", root).href);
   await pagefind.options({ baseUrl: root.pathname, excerptLength: 36 });
+  const layers = fetch(new URL(index.layers, root)).then((r) => (r.ok ? r.json() : { delta: [] }))
+    .catch(() => ({ delta: [] }));
   for (const other of chosen.slice(1)) {
-    try {
-      await pagefind.mergeIndex(new URL(other.path, root).href, { baseUrl: root.pathname });
-    } catch (error) {
-      console.warn(`search: no index for ${other.name}`, error);   // a column with nothing to index
-    }
+    await pagefind.mergeIndex(new URL(other.path, root).href, { baseUrl: root.pathname });
+  }
+  const { delta } = await layers;
+  if (delta.length) {
+    await pagefind.mergeIndex(new URL(index.delta, root).href, { baseUrl: root.pathname, mergeFilter: { 层: "新" } });
+    layered = { any: [{ 层: "新" }, { 分片: { none: delta } }] };
   }
   return pagefind;
 }
@@ -47,13 +53,18 @@ function fillFilters(available) {
     const values = Object.keys(available[key] || {});
     values.sort((a, b) => (key === "年份" ? b.localeCompare(a) : a.localeCompare(b, "zh-CN")));
     for (const value of values) {
-      select.append(new Option(`${value}（${available[key][value]}）`, value));
+      // Counts are the bundles' own: right for the whole city when no delta bundle repeats pages
+      select.append(new Option(exactCounts() ? `${value}（${available[key][value]}）` : value, value));
     }
     const wanted = params.get(key);
     if (wanted && values.includes(wanted)) select.value = wanted;
     // Disabled rather than hidden: the form keeps its shape while the index loads (no layout shift)
     select.disabled = values.length === 0;
   }
+}
+
+function exactCounts() {
+  return !scope && !layered.any;
 }
 
 function chosenFilters() {
@@ -97,15 +108,6 @@ function chinesePunctuation(text) {
 
 function columnOf(data) {
   return (data.filters["区县"] || [])[0] || "";
-}
-
-/* The same page in several columns: its address without the column's folder, its title without
-   the column's name. */
-function groupKey(data) {
-  const path = new URL(data.url, window.location.href).pathname.slice(root.pathname.length);
-  const column = columnOf(data);
-  const title = (data.meta.title || "").split(column).join("");
-  return `${path.split("/").slice(1).join("/")}|${title}`;
 }
 
 function resultItem(data) {
@@ -172,86 +174,91 @@ function pairLinks(meta) {
 
 let pagefind = null;
 let results = [];
-let shown = 0;
+let next = 0;             // the next result not yet shown or counted in a group
+let claimed = new Set();  // results shown, or counted in a group shown
+let shownGroups = 0;
 let run = 0;
-let groups = new Map();
 
-/* A group: its first result shown whole, the others as links in 「其他区县 N 条」. */
-function addOther(group, data) {
-  if (!group.others) {
-    group.others = document.createElement("details");
-    group.others.className = "result-others";
-    group.others.append(document.createElement("summary"), document.createElement("ul"));
-    group.li.append(group.others);
-  }
-  const item = document.createElement("li");
-  const link = document.createElement("a");
-  link.href = data.url;
-  link.textContent = columnOf(data) || data.meta.title;
-  item.append(link);
-  group.others.lastChild.append(item);
-  group.count += 1;
-  group.others.firstChild.textContent = `其他区县 ${group.count} 条`;
-}
-
-function promote(group, data) {
-  const li = resultItem(data);
-  if (group.others) li.append(group.others);
-  list.replaceChild(li, group.li);
-  const before = group.head;
-  Object.assign(group, { li, head: data });
-  addOther(group, before);
-}
-
-function preferred(batch, column) {
-  const own = column ? batch.findIndex((d) => columnOf(d) === column) : -1;
-  if (own > 0) batch.unshift(...batch.splice(own, 1));
-  return batch;
-}
-
-async function showMore() {
-  const mine = run;
-  const slice = results.slice(shown, shown + PAGE);
-  const loaded = await Promise.all(slice.map((r) => r.data()));
-  if (mine !== run) return;
-  const batches = new Map();
-  for (const data of loaded) {
-    const key = groupKey(data);
-    if (!batches.has(key)) batches.set(key, []);
-    batches.get(key).push(data);
-  }
-  // First of a group: the district the query names, else the column searched, else the city's own
-  const own = (results.query && results.query.column) || (scope && bundles.find((b) => b.column === scope).name)
-    || words.city;
-  for (const [key, batch] of batches) {
-    let group = groups.get(key);
-    const members = preferred(batch, own);
-    if (!group) {
-      const head = members.shift();
-      group = { li: resultItem(head), head, count: 0, others: null };
-      groups.set(key, group);
-      list.append(group.li);
-    } else if (own && columnOf(members[0]) === own && columnOf(group.head) !== own) {
-      promote(group, members.shift());            // the preferred column arrived in a later batch
+/* A group's other members (the same 事项 or catalogue in other columns, filter 组): counted from
+   the filters alone, loaded when the reader opens 「其他区县 N 条」. */
+function addOthers(li, others) {
+  const box = document.createElement("details");
+  box.className = "result-others";
+  const summary = document.createElement("summary");
+  summary.textContent = `其他区县 ${others.length} 条`;
+  const items = document.createElement("ul");
+  box.append(summary, items);
+  box.addEventListener("toggle", async () => {
+    if (!box.open || items.childElementCount) return;
+    for (const data of await Promise.all(others.map((r) => r.data()))) {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = data.url;
+      link.textContent = columnOf(data) || data.meta.title;
+      item.append(link);
+      items.append(item);
     }
-    members.forEach((data) => addOther(group, data));
-  }
-  shown += slice.length;
-  list.dataset.loaded = shown;
-  more.hidden = shown >= results.length;
-  return groups.size;
+  });
+  li.append(box);
 }
 
-/* The first screen: batches until it shows a few different results (the same 事项 of ten
-   districts makes one), within a bound on the fragments a first query loads. */
+/* The first of a group shown whole: the column the query names, else the one searched, else
+   the city's own, when the group has a page there; found by filter, so only that page is loaded. */
+async function groupOf(result, data, own) {
+  const key = (data.filters["组"] || [])[0];
+  if (!key || !results.members) return { head: data, others: [] };
+  const [members, ownOnes] = await Promise.all([
+    results.members({ 组: key }),
+    own && columnOf(data) !== own ? results.members({ 组: key, 区县: own }) : new Set(),
+  ]);
+  const inGroup = results.filter((r) => members.has(r.id) && !claimed.has(r.id));
+  const ownResult = inGroup.find((r) => ownOnes.has(r.id) && r.id !== result.id);
+  const head = ownResult ? await ownResult.data() : data;
+  const headId = ownResult ? ownResult.id : result.id;
+  inGroup.forEach((r) => claimed.add(r.id));
+  claimed.add(result.id);
+  return { head, others: inGroup.filter((r) => r.id !== headId) };
+}
+
+/* Up to PAGE more results. Fragments (a request each) load a few at a time in rank order, so that
+   the pages of a group shown already are counted, not loaded. */
+const AT_ONCE = 2;
+
+async function showMore(count = PAGE) {
+  const mine = run;
+  const own = (results.query && results.query.column) || scopeName || words.city;
+  let added = 0;
+  while (added < count && next < results.length) {
+    const batch = [];
+    while (batch.length < Math.min(AT_ONCE, count - added) && next < results.length) {
+      const result = results[next++];
+      if (!claimed.has(result.id)) batch.push(result);
+    }
+    const loaded = await Promise.all(batch.map((r) => r.data()));
+    if (mine !== run) return shownGroups;
+    for (const [n, result] of batch.entries()) {
+      if (claimed.has(result.id)) continue;          // counted in a group shown just before
+      const { head, others } = await groupOf(result, loaded[n], own);
+      if (mine !== run) return shownGroups;
+      const li = resultItem(head);
+      if (others.length) addOthers(li, others);
+      list.append(li);
+      added += 1;
+      shownGroups += 1;
+    }
+  }
+  while (next < results.length && claimed.has(results[next].id)) next += 1;
+  list.dataset.loaded = shownGroups;
+  more.hidden = next >= results.length;
+  return shownGroups;
+}
+
+/* The first screen: a few different results (the same 事项 of ten districts makes one). */
 const FIRST_GROUPS = 6;
-const FIRST_BATCHES = 3;
 
 async function showFirst() {
   const mine = run;
-  for (let n = 0; n < FIRST_BATCHES && mine === run; n += 1) {
-    if ((await showMore()) >= FIRST_GROUPS || shown >= results.length) break;
-  }
+  if (mine === run) await showMore(FIRST_GROUPS);
 }
 
 async function search() {
@@ -265,18 +272,20 @@ async function search() {
   window.history.replaceState(null, "", `?${address}`);
   list.replaceChildren();
   delete list.dataset.shown;
-  groups = new Map();
+  claimed = new Set();
+  shownGroups = 0;
+  next = 0;
   more.hidden = true;
   if (!term && Object.keys(filters).length === 0) {
     say("请输入关键词，或选择筛选条件。");
     return;
   }
   say("正在查询…");
-  const found = await rankedSearch(pagefind, term, filters, words);
+  const searched = { ...filters, ...(scope ? { 区县: scopeName } : {}), ...layered };
+  const found = await rankedSearch(pagefind, term, searched, words);
   if (mine !== run) return;
   results = found;
-  shown = 0;
-  const where = scope ? bundles.find((b) => b.column === scope).name + "专栏" : "全市";
+  const where = scope ? scopeName + "专栏" : "全市";
   say(results.length
     ? `在${where}找到 ${results.length} 条与“${term || "筛选条件"}”相关的结果。`
     : `在${where}没有找到与“${term || "筛选条件"}”相关的结果，请换个关键词或放宽筛选条件。`);
@@ -312,7 +321,7 @@ async function start() {
     window.clearTimeout(timer);
     timer = window.setTimeout(search, 300);
   });
-  more.addEventListener("click", showMore);
+  more.addEventListener("click", () => showMore());
   filterBox.addEventListener("toggle", () => filterBox.open && loadFilters());
   form.dataset.ready = "true";
   await search();
