@@ -1,10 +1,10 @@
 """Search budget: what a first city-wide query costs a citizen on a cold cache.
 
-    .venv/bin/python bench/search_budget.py [--site output] [--query 低保怎么申请] [--runs 3] [--detail]
+    .venv/bin/python bench/search_budget.py [--site output] [--query 低保怎么申请] [--runs 3] [--detail] [--column yuelu]
 
 Serves the built site (under its base path, gzip on the fly for text, as nginx's `gzip on` does),
-opens the front page in a fresh headless Chromium profile, types the query into the front page's
-search box and presses Enter. Counted from Enter: requests, bytes on the wire (bodies as sent, so
+opens the front page (or with --column a column's home, whose box searches that column) in a fresh
+headless Chromium profile, types the query into the page's search box and presses Enter. Counted from Enter: requests, bytes on the wire (bodies as sent, so
 compressed where the server compressed), and the time until the first result is on screen. Prints
 one line per run and the median; --detail adds, for the last run, requests and bytes by kind of file
 (page assets, Pagefind's entry, meta, wasm, index and filter chunks, fragments).
@@ -66,10 +66,11 @@ def kind_of(url: str) -> str:
     return "pagefind script" if name.startswith("pagefind") else "page and its assets"
 
 
-def one_run(browser, url: str, query: str, detail: dict | None = None, timeout: float = 60) -> tuple[int, int, float, int]:
+def one_run(browser, url: str, query: str, detail: dict | None = None, timeout: float = 60,
+            column: str | None = None) -> tuple[int, int, float, int]:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = context.new_page()
-    page.goto(url + "index.html")
+    page.goto(url + (f"{column}/index.html" if column else "index.html"))   # a column's box searches that column
     page.wait_for_load_state("networkidle")
     counted: list = []
     page.on("requestfinished", lambda request: counted.append(request))
@@ -99,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=60, help="seconds to wait for results")
     parser.add_argument("--detail", action="store_true", help="requests and bytes by kind of file")
+    parser.add_argument("--column", help="search from this column's home page (its box searches the column)")
     args = parser.parse_args(argv)
     if not (args.site / "search" / "index.html").is_file():
         print(f"search_budget: {args.site} holds no built site (search/index.html); build it first", file=sys.stderr)
@@ -111,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                         args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
             for n in range(args.runs):
-                requests, size, shown, results = one_run(browser, url, args.query, detail, args.timeout)
+                requests, size, shown, results = one_run(browser, url, args.query, detail, args.timeout, args.column)
                 figures.append((requests, size, shown))
                 print(f"run {n + 1}: {requests} requests, {size / 1024:.0f} KB, results shown after "
                       f"{shown:.2f} s ({results} on screen)", flush=True)
@@ -123,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {kind:20} {count:4} requests {size / 1024:7.1f} KB")
     requests, size, shown = (statistics.median(f[i] for f in figures) for i in range(3))
     print(f"median: {requests:.0f} requests, {size / 1024:.0f} KB, {shown:.2f} s from Enter to results "
-          f"(query {args.query!r}, {args.site})")
+          f"(query {args.query!r}, {args.column or 'city-wide'}, {args.site})")
     return 0
 
 

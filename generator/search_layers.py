@@ -4,9 +4,10 @@ Pagefind has no incremental mode, and a query costs requests per bundle it loads
 meta file and an index chunk per word, in each bundle), so small bundles make edits cheap and
 queries dear. The index is therefore layered, as log-structured stores are:
 
-- a **base** bundle per group of columns (search shards of consecutive columns, up to
-  `GROUP_SHARDS` shards: the whole default site is one group), indexed whole by a full build, or
-  when its shards changed past the delta's bound;
+- a **base** bundle per group of shards (`shard_groups`: consecutive small columns share one, up
+  to `GROUP_SHARDS` shards, so the whole default site is one; a big column has one per
+  `BIG_GROUP_SHARDS` of its shards), indexed whole by a full build, when its shards changed past
+  the delta's bound, or at once when it is small enough to cost no more than a delta;
 - one **delta** bundle holding the shards that changed since their base was indexed (at most
   `DELTA_SHARDS` of them: re-indexing the delta costs what re-indexing those shards costs).
 
@@ -26,8 +27,9 @@ from typing import Callable
 from . import urls
 from .write import write_file
 
-GROUP_SHARDS = 16        # about 12,800 indexed pages (search.SHARD_PAGES each): one Pagefind run of ~10 s
-DELTA_SHARDS = 4         # a delta of up to this many shards re-indexes in about the time of one base shard or two
+GROUP_SHARDS = 16        # one-shard columns (up to 800 pages each) share a base up to this many shards
+BIG_GROUP_SHARDS = 2     # a column of several shards has a base per this many of its shards
+DELTA_SHARDS = 4         # a delta of up to this many shards re-indexes in about 1.5 to 5 s
 
 
 def shard_name(column: str, shard: int) -> str:
@@ -35,17 +37,25 @@ def shard_name(column: str, shard: int) -> str:
 
 
 def shard_groups(shards: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
-    """The shards (in site order) cut into groups of whole columns, each up to GROUP_SHARDS shards
-    unless one column alone has more."""
+    """The shards (in site order) cut into groups: consecutive one-shard columns together, up to
+    GROUP_SHARDS shards; a column of several shards (more than 800 pages) alone, in groups of
+    BIG_GROUP_SHARDS. Measured at 100,000 records (16 shards of ~700 pages per column): a base of a
+    whole column takes ~17 s to index again, so that the edit which pushed the delta past its bound
+    took 21 s; a base of two shards takes ~2 s, and is indexed again at once instead of a delta."""
     columns: dict[str, list[tuple[str, int]]] = {}
     for column, number in shards:
         columns.setdefault(column, []).append((column, number))
     groups: list[list[tuple[str, int]]] = []
+    packing = False                                  # the last group is one of one-shard columns
     for members in columns.values():
-        if groups and len(groups[-1]) + len(members) <= GROUP_SHARDS:
+        if len(members) > 1:
+            groups += [members[at:at + BIG_GROUP_SHARDS] for at in range(0, len(members), BIG_GROUP_SHARDS)]
+            packing = False
+        elif packing and len(groups[-1]) < GROUP_SHARDS:
             groups[-1].extend(members)
         else:
             groups.append(list(members))
+            packing = True
     return groups
 
 
@@ -93,10 +103,12 @@ def plan_layers(groups: list[list[tuple[str, int]]], digests: dict[str, str], be
     rebase, stale = [], {}
     for index, group in enumerate(names):
         held = before.bases.get(base_bundle(index)) if before else None
-        if held is None or set(held) != set(group) or not intact(base_bundle(index)):
+        changed = [name for name in group if held is not None and held.get(name) != digests.get(name)]
+        if held is None or set(held) != set(group) or not intact(base_bundle(index)) or \
+                (changed and len(group) <= BIG_GROUP_SHARDS):      # as cheap as a delta: the base again
             rebase.append(index)
         else:
-            stale[index] = [name for name in group if held[name] != digests[name]]
+            stale[index] = changed
     while sum(map(len, stale.values())) > DELTA_SHARDS:
         worst = max(stale, key=lambda i: (len(stale[i]), -i))      # the group with most changed shards
         rebase.append(worst)
