@@ -161,13 +161,13 @@ def shard_digest(pages: list[tuple[str, bytes]], precompress: tuple[str, ...] = 
 
 def documents_folder(build: Path, column: str, shard: int) -> Path:
     """Where a full build's render workers leave a shard's search documents."""
-    return build / ".search" / f"{column}-{shard:02d}"
+    return build / ".search" / shard_name(column, shard)
 
 
 def kept_documents(state: Path, column: str, shard: int) -> Path:
     """Where a shard's search documents stay between builds (in the build state, never in output/),
     so that re-indexing a shard cuts only the documents of the pages that changed."""
-    return state / "search" / f"{column}-{shard:02d}"
+    return state / "search" / shard_name(column, shard)
 
 
 @dataclass(frozen=True)
@@ -259,7 +259,7 @@ def shard_documents(job: ShardJob, scratch: Path) -> Path:
         job.documents.mkdir(parents=True, exist_ok=True)
         stamp_documents(job.documents, job.digest)
         return job.documents
-    folder = job.kept or Path(tempfile.mkdtemp(prefix=f"{job.column}-{job.shard:02d}-", dir=scratch))
+    folder = job.kept or Path(tempfile.mkdtemp(prefix=shard_name(job.column, job.shard) + "-", dir=scratch))
     trusted = job.last is not None and read_stamp(folder) == job.last
     if not trusted:
         shutil.rmtree(folder, ignore_errors=True)

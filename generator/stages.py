@@ -467,7 +467,7 @@ class Build:
             elif (base := precompress.base_of(path, self.precompress)) is not None and \
                     (base in assets or base in s.graph.page_ids):
                 self.check_copy(base, path, forced, unknown)
-            elif path not in assets and not path.endswith("/pagefind/") and (self.paths.output / path).exists():
+            elif path not in assets and path != urls.SEARCH_FOLDER + "/" and (self.paths.output / path).exists():
                 unknown.append(path)
         return forced, unknown
 
@@ -753,7 +753,7 @@ class Build:
             _digest, size, mtime = assets["assets"][path]
             lines.put(path, stamp_line(path, size, mtime))
             put_copies(lines, path, assets["copies"].get(path, ()))
-        folder = search_layers.DELTA.split("/")[0]            # every bundle is in this one folder
+        folder = urls.SEARCH_FOLDER
         if (self.paths.output / folder).is_dir() or (full and shards[3]):
             lines.put(f"{folder}/", folder_line(folder))
         else:

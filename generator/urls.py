@@ -79,13 +79,14 @@ def qr_poster(column: str) -> str:
     return f"{column}/qr-poster.html"
 
 
-SEARCH_DELTA = "pagefind/delta/"
-SEARCH_LAYERS = "pagefind/layers.json"
+SEARCH_FOLDER = "pagefind"                       # every search bundle is in it (one line in listings)
+SEARCH_DELTA = f"{SEARCH_FOLDER}/delta/"
+SEARCH_LAYERS = f"{SEARCH_FOLDER}/layers.json"
 
 
 def search_base(group: int) -> str:
     """The folder of one group of columns' base search bundle (search_layers.py)."""
-    return f"pagefind/{group:02d}/"
+    return f"{SEARCH_FOLDER}/{group:02d}/"
 
 
 def shared_static(name: str) -> str:
