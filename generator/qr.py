@@ -7,6 +7,7 @@ look like one of ours is ignored and encoded again.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sqlite3
@@ -43,10 +44,19 @@ def encode(text: str) -> tuple[int, str]:
 
 
 def dark_runs(pixels: bytes, size: int) -> str:
-    """SVG path data with one rectangle per horizontal run of dark modules (0 is dark)."""
-    rows = (pixels[y * size:(y + 1) * size] for y in range(size))
-    return "".join([f"M{m.start()} {y}h{len(m[0])}v1h-{len(m[0])}z"
-                    for y, row in enumerate(rows) for m in DARK_RUN.finditer(row)])
+    """SVG path data with one rectangle per horizontal run of dark modules (0 is dark), rows top
+    to bottom. The image has its quiet zone, so every row starts and ends light and no run of the
+    flat buffer crosses from one row into the next: one scan of the whole buffer finds them all."""
+    if pixels[0::size].count(0) or pixels[size - 1::size].count(0):
+        raise QrError("a QR image without its quiet zone")
+    rows = [f" {y}" for y in range(size)]
+    return "".join([f"M{start % size}{rows[start // size]}{run_tail(end - start)}"
+                    for start, end in map(re.Match.span, DARK_RUN.finditer(pixels))])
+
+
+@functools.cache
+def run_tail(length: int) -> str:
+    return f"h{length}v1h-{length}z"
 
 
 def svg(size: int, path: str, label: str) -> Markup:
@@ -211,7 +221,7 @@ def db_close(db) -> None:
 
 
 def pack(path: str) -> bytes:
-    return zlib.compress(path.encode("ascii"), 6)
+    return zlib.compress(path.encode("ascii"), 1)     # 0.08 ms a code, 0.13 at level 6; 19 % bigger
 
 
 def unpack(data) -> str | None:

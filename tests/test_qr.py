@@ -250,3 +250,24 @@ def test_a_cache_of_another_version_is_started_afresh(tmp_path):
     assert cache.encoded == 1
     cache.save()
     assert QrCodes(tmp_path).svg("https://www.example.gov.cn/gk/a.html") == cache.svg("https://www.example.gov.cn/gk/a.html")
+
+
+def row_by_row_runs(pixels: bytes, size: int) -> str:
+    """The path data as the encoder first wrote it, one row at a time (the reference)."""
+    rows = (pixels[y * size:(y + 1) * size] for y in range(size))
+    return "".join(f"M{m.start()} {y}h{len(m[0])}v1h-{len(m[0])}z"
+                   for y, row in enumerate(rows) for m in re.finditer(rb"\x00+", row))
+
+
+def test_dark_runs_of_the_whole_image_match_the_rows_one_by_one():
+    import random
+    from generator.qr import QrError, dark_runs
+    rng = random.Random(7)
+    for size in (21, 29, 45, 57):
+        inner = size - 2
+        for _ in range(30):
+            rows = [b"\xff" + bytes(rng.choice((0, 255)) for _ in range(inner)) + b"\xff" for _ in range(size)]
+            pixels = b"".join(rows)
+            assert dark_runs(pixels, size) == row_by_row_runs(pixels, size)
+    with pytest.raises(QrError):                       # a run would cross into the next row
+        dark_runs(b"\x00" * 21 * 21, 21)
