@@ -112,7 +112,6 @@ class Build:
         self.settings_changed = False
         self.precompress: tuple[str, ...] = ()          # formats of the precompressed copies (site.yaml)
         self.precompress_changed = False                 # ... not the last build's: every file again
-        self.committed = False                           # the graph in memory holds this build's pages
 
     def run(self, started: float, changed_paths: set[Path] | None, on_pages: Callable[[], None],
             scans: Scans | None = None, save: Callable[[], None] | None = None) -> BuildResult:
@@ -137,8 +136,7 @@ class Build:
             assets = self.copy_assets(tree, target, full)
             if full:
                 s.stage = "index"
-                shards = self.index_search(plan, rendered, target,
-                                           lambda shards: self.commit(plan, rendered, late, assets, shards, full))
+                shards = self.index_search(plan, rendered, target, full)
                 s.stage = "publish"
                 target.publish_full()
             else:
@@ -146,11 +144,10 @@ class Build:
                 self.publish_pages(target, plan, rendered, assets, unknown)
         except BaseException:
             target.discard()
-            if self.committed:
-                s.forget_after_failure()             # the graph in memory is of pages never published
             raise
         if full:
             s.stage = "save"
+            self.commit(plan, rendered, late, assets, shards, full)
             if save:
                 save()
         else:
@@ -584,19 +581,11 @@ class Build:
         row = self.s.files.get(asset.source)
         return row[2] if row else ""
 
-    def index_search(self, plan: Plan, rendered: Rendered, target: BuildOutput,
-                     commit: Callable[[tuple], None]) -> tuple:
-        """A full build's search: every base bundle, into the build's folder. The graph is
-        committed while the indexers run (it is saved only once the output is published).
-        Returns SearchPlan.figures()."""
-        search_plan = self.plan_search(plan, rendered, target, True).start(target)
-        self.committed = True
-        try:
-            commit(search_plan.figures())
-        except BaseException:
-            search_plan.wait()                           # the indexers write into the folder about to go
-            raise
-        failures = search_plan.wait()
+    def index_search(self, plan: Plan, rendered: Rendered, target: BuildOutput, full: bool) -> tuple:
+        """Index the shards whose pages' search documents changed (a full build: into its
+        folder); returns SearchPlan.figures()."""
+        search_plan = self.plan_search(plan, rendered, target, full)
+        failures = search_plan.start(target).wait()
         for failure in failures:
             self.errors.add(failure.split(":")[0], None, f"search index failed: {failure}", "pages Pagefind can index")
         self.errors.raise_if_any("search")
@@ -765,7 +754,7 @@ class Build:
             lines.put(path, stamp_line(path, size, mtime))
             put_copies(lines, path, assets["copies"].get(path, ()))
         folder = urls.SEARCH_FOLDER
-        if full or (self.paths.output / folder).is_dir():     # a full build always writes the layers file
+        if (self.paths.output / folder).is_dir() or (full and shards[3]):
             lines.put(f"{folder}/", folder_line(folder))
         else:
             lines.remove(f"{folder}/")
