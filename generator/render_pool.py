@@ -31,6 +31,7 @@ from .search import document_digest, documents_folder, search_document, shard_of
 
 PARALLEL_FROM = 600       # below this many pages, forking costs more than it saves
 CHUNK = 250
+QUEUED = 4           # slices waiting per forked worker
 MAX_ERRORS = 50
 
 
@@ -116,7 +117,9 @@ def render_in_workers(count: int, workers: int, progress: Progress) -> Rendered:
     taken = added = 0
     with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
         while added < len(slices) and len(result.errors) < MAX_ERRORS:
-            while taken < len(slices) and len(pending) < 2 * (workers - 1):
+            # Several slices queued per worker: the parent's own slice can take as long as several of
+            # a worker's (it also takes in the workers' results), and a worker with an empty queue idles.
+            while taken < len(slices) and len(pending) < QUEUED * (workers - 1):
                 pending[taken] = pool.apply_async(render_slice, slices[taken])
                 taken += 1
             for index in [i for i, waiting in pending.items() if waiting.ready()]:
