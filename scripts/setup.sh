@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up a local environment in .venv/.
 #   bash scripts/setup.sh          the build's dependencies
-#   bash scripts/setup.sh --test   plus the test dependencies, Debian's chromium for browser tests and
+#   bash scripts/setup.sh --test   plus the test dependencies, Debian's chromium for browser tests, its
+#                                  Noto CJK fonts for screenshots and
 #                                  Debian's nginx (with brotli_static) for the deployment tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,15 @@ if [ "${1:-}" = "--test" ]; then
     echo "setup: installing Debian chromium for the browser tests" >&2
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  fi
+  # Debian's Noto CJK fonts: without them a fresh machine's Chromium draws Chinese as boxes in the
+  # screenshots reviewers take (the browser tests read text, not pixels, and pass either way).
+  if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+    SUDO=""
+    if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+    echo "setup: installing Debian fonts-noto-cjk for screenshots" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-noto-cjk >/dev/null
   fi
   # Debian's nginx and its brotli_static module for tests/test_nginx.py, which runs nginx itself
   # on a free port of 127.0.0.1. A fresh install's system service is stopped and disabled again:
