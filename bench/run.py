@@ -94,6 +94,16 @@ class Build:
         return "?"
 
 
+def reindexed(build: Build) -> str:
+    """The search bundles and shards a build indexed again, from its `search: indexed …` line."""
+    bundles, shards = build.figure(r"search: indexed (\d+) bundles"), build.figure(r"bundles \((\d+) of")
+    return f"{bundles} search bundle(s) ({shards} shard(s))"
+
+
+def rendered_pages(build: Build) -> str:
+    return build.figure(r"pages: (\d+) rendered")
+
+
 def timed_build(root: Path, output: Path, extra: list[str]) -> Build:
     return timed_command([sys.executable, str(REPO / "build.py"), "--root", str(root), "--themes", str(REPO / "themes"),
                           "--output", str(output), *extra])
@@ -278,14 +288,12 @@ def report(records: int, cold: Build, rebuilds: list[tuple[Path, Build]], size: 
           f"(search indexing {indexing} s of it)")
     print(f"peak memory:          {cold.peak_bytes / 2**30:.2f} GB (all processes of the cold build)")
     first_edit, first = rebuilds[0]
-    rendered, reindexed = first.figure(r"pages: (\d+) rendered"), first.figure(r"indexed (\d+) shards")
     print(f"incremental build:    {first.seconds:.1f} s after editing {first_edit.name} "
-          f"({rendered} pages rendered, {reindexed} search shard(s) indexed again), "
+          f"({rendered_pages(first)} pages rendered, {reindexed(first)} indexed again), "
           f"peak {first.peak_bytes / 2**30:.2f} GB")
     for edited, build in rebuilds:
-        rendered, reindexed = build.figure(r"pages: (\d+) rendered"), build.figure(r"indexed (\d+) shards")
         print(f"one-record rebuild:   {build.seconds:.1f} s after editing the title of {edited.name} "
-              f"({rendered} pages rendered, {reindexed} search shard(s) indexed again), "
+              f"({rendered_pages(build)} pages rendered, {reindexed(build)} indexed again), "
               f"peak {build.peak_bytes / 2**30:.2f} GB")
     seconds = [build.seconds for _edited, build in rebuilds]
     print(f"one-record median:    {median(seconds):.1f} s of {len(seconds)} (max {max(seconds):.1f} s)")
