@@ -150,6 +150,7 @@ class Build:
             self.commit(plan, rendered, late, assets, shards, full)
             if save:
                 save()
+            target.finish()
         else:
             on_pages()
             s.stage = "search"

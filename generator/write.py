@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,6 +79,7 @@ class BuildOutput:
         kind = "staging" if full else "pending"
         self.folder = Path(tempfile.mkdtemp(prefix=f".{output.name}.{kind}-", dir=output.parent))
         self.written: set[str] = set()
+        self._removal: FolderRemoval | None = None
 
     def path(self, relative: str) -> Path:
         """Where to write `relative` (its folder made); each path once per build."""
@@ -100,7 +103,8 @@ class BuildOutput:
         return target
 
     def publish_full(self) -> None:
-        """Swap the whole new site in: two renames, then the old site is removed."""
+        """Swap the whole new site in: two renames. The old site is then removed beside the saving
+        of the build state (100,000 pages took 23 s to remove); `finish` waits for it."""
         old = None
         if self.output.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
@@ -108,7 +112,14 @@ class BuildOutput:
             os.replace(self.output, old)
         os.replace(self.folder, self.output)
         if old is not None:
-            shutil.rmtree(old)
+            self._removal = FolderRemoval(old)
+
+    def finish(self) -> None:
+        """Wait until the old site is gone (raises what removing it raised)."""
+        removal, self._removal = self._removal, None
+        if removal is not None:
+            removal.wait()
+
 
     def publish_changes(self, files: list[str], bundles: list[str], deleted: list[str]) -> None:
         """Move the new files and search bundles into output/, remove the deleted files."""
@@ -130,6 +141,28 @@ class BuildOutput:
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class FolderRemoval:
+    """A folder removed by a process of its own, so that the removal uses the other core while the
+    build saves its state (a thread shared the interpreter with the saving and gained 4 s of 42 at
+    100,000 pages). The process outlives a build that ends without waiting (an error while saving)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.process = subprocess.Popen([sys.executable, "-c", REMOVE_FOLDER, str(folder)],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE)
+
+    def wait(self) -> None:
+        _out, err = self.process.communicate()
+        if self.process.returncode != 0:
+            reason = err.decode("utf-8", "replace").strip().splitlines()
+            raise OSError(f"cannot remove the previous output: {reason[-1] if reason else self.process.returncode}"
+                          f" ({self.folder})")
+
+
+REMOVE_FOLDER = "import shutil, sys; shutil.rmtree(sys.argv[1])"
 
 
 def swap_folder(new: Path, target: Path) -> None:

@@ -14,7 +14,22 @@ def test_a_full_build_replaces_output_in_one_step(tmp_path):
     staged.publish_full()
     assert (output / "a/index.html").read_text(encoding="utf-8") == "新"
     assert not (output / "old.html").exists()
+    staged.finish()                                # the old site is removed beside the state's saving
     assert [p.name for p in tmp_path.iterdir()] == ["output"]
+
+
+def test_a_failed_removal_of_the_old_site_is_reported_when_the_build_finishes(tmp_path, monkeypatch):
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "old.html").write_text("old")
+    staged = BuildOutput(output, full=True)
+    staged.write_bytes("index.html", b"new")
+    monkeypatch.setattr("generator.write.REMOVE_FOLDER", "raise PermissionError(13, 'Permission denied')")
+    staged.publish_full()
+    with pytest.raises(OSError, match="cannot remove the previous output: PermissionError"):
+        staged.finish()
+    assert (output / "index.html").read_bytes() == b"new"
+    staged.finish()                                # reported once
 
 
 def test_an_incremental_build_moves_its_files_in_and_removes_deleted_ones(tmp_path):
