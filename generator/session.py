@@ -196,11 +196,11 @@ class Session:
             scans = Scans(self.paths) if changed is None or not self.tree else None
             if not self.loaded:
                 self.open()
+            remove_leftovers(self.paths.output)     # also after a build whose old site could not be removed
             if short_way and not options.clean and scans is not None and self.unchanged(scans):
                 return self.nothing_changed(started)
             if options.clean:
                 self.start_afresh()
-            remove_leftovers(self.paths.output)
             result = Build(self, options).run(started, changed, on_pages or (lambda: None), scans,
                                               self.save if save else None)
             self.stage = "save"

@@ -156,13 +156,29 @@ class FolderRemoval:
 
     def wait(self) -> None:
         _out, err = self.process.communicate()
-        if self.process.returncode != 0:
-            reason = err.decode("utf-8", "replace").strip().splitlines()
-            raise OSError(f"cannot remove the previous output: {reason[-1] if reason else self.process.returncode}"
-                          f" ({self.folder})")
+        if self.process.returncode == 0:
+            return
+        number, reason, path = parse_failure(err)
+        raise OSError(number, f"cannot remove the previous output: {reason}", path or str(self.folder))
 
 
-REMOVE_FOLDER = "import shutil, sys; shutil.rmtree(sys.argv[1])"
+def parse_failure(err: bytes) -> tuple[int, str, str]:
+    """The removal's last line: errno, reason and path, tab-separated (REMOVE_FOLDER)."""
+    last = (err.decode("utf-8", "replace").strip().splitlines() or [""])[-1]
+    parts = last.split("\t")
+    if len(parts) == 3 and parts[0].isdigit():
+        return int(parts[0]), parts[1], parts[2]
+    return 0, last or "the removing process failed", ""
+
+
+# rmtree's onerror hands over the whole path of the entry that could not be removed
+REMOVE_FOLDER = """import shutil, sys
+def failed(function, path, info):
+    error = info[1]
+    sys.stderr.write(f"{getattr(error, 'errno', 0) or 0}\\t{getattr(error, 'strerror', None) or error}\\t{path}\\n")
+    sys.exit(1)
+shutil.rmtree(sys.argv[1], onerror=failed)
+"""
 
 
 def swap_folder(new: Path, target: Path) -> None:

@@ -205,3 +205,21 @@ def test_a_folder_the_build_may_not_list_is_a_failure_not_a_missing_column(site_
         forbid(monkeypatch, stamps.os, "scandir", "content/west")
     report = failed_rebuild(site_copy, tmp_path, unlistable)
     assert report.startswith("start: content/west: permission denied")
+
+
+def test_an_old_site_that_cannot_be_removed_is_one_message_and_the_next_build_removes_it(site_copy, tmp_path,
+                                                                                       monkeypatch, capsys):
+    output = tmp_path / "output"
+    args = ["--root", str(site_copy), "--output", str(output), "--quiet"]
+    assert main(args) == 0
+    monkeypatch.setattr("generator.write.REMOVE_FOLDER",
+                        "import sys; sys.stderr.write(f'1\\tOperation not permitted\\t{sys.argv[1]}/index.html\\n');"
+                        " sys.exit(1)")
+    capsys.readouterr()
+    assert main([*args, "--clean"]) == 1
+    assert_one_message(capsys.readouterr().err, "save", "permission denied")
+    assert (output / "index.html").is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output.old-")]
+    monkeypatch.undo()
+    assert main(args) == 0                                 # nothing changed: the leftover goes all the same
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".output.old-")]

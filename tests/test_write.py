@@ -24,10 +24,12 @@ def test_a_failed_removal_of_the_old_site_is_reported_when_the_build_finishes(tm
     (output / "old.html").write_text("old")
     staged = BuildOutput(output, full=True)
     staged.write_bytes("index.html", b"new")
-    monkeypatch.setattr("generator.write.REMOVE_FOLDER", "raise PermissionError(13, 'Permission denied')")
+    monkeypatch.setattr("generator.write.REMOVE_FOLDER",
+                        "import sys; sys.stderr.write('13\\tPermission denied\\t/x/old.html\\n'); sys.exit(1)")
     staged.publish_full()
-    with pytest.raises(OSError, match="cannot remove the previous output: PermissionError"):
+    with pytest.raises(OSError, match="cannot remove the previous output: Permission denied") as raised:
         staged.finish()
+    assert raised.value.errno == 13 and raised.value.filename == "/x/old.html"
     assert (output / "index.html").read_bytes() == b"new"
     staged.finish()                                # reported once
 
