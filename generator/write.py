@@ -120,7 +120,6 @@ class BuildOutput:
         if removal is not None:
             removal.wait()
 
-
     def publish_changes(self, files: list[str], bundles: list[str], deleted: list[str]) -> None:
         """Move the new files and search bundles into output/, remove the deleted files."""
         for relative in files:
@@ -174,8 +173,7 @@ def parse_failure(err: bytes) -> tuple[int, str, str]:
 # rmtree's onerror hands over the whole path of the entry that could not be removed
 REMOVE_FOLDER = """import shutil, sys
 def failed(function, path, info):
-    error = info[1]
-    sys.stderr.write(f"{getattr(error, 'errno', 0) or 0}\\t{getattr(error, 'strerror', None) or error}\\t{path}\\n")
+    sys.stderr.write(f"{info[1].errno or 0}\\t{info[1].strerror or info[1]}\\t{path}\\n")
     sys.exit(1)
 shutil.rmtree(sys.argv[1], onerror=failed)
 """
