@@ -28,7 +28,7 @@ if [ "${1:-}" = "--test" ]; then
   fi
   # Debian's Noto CJK fonts: without them a fresh machine's Chromium draws Chinese as boxes in the
   # screenshots reviewers take (the browser tests read text, not pixels, and pass either way).
-  if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  if ! fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then   # not -q: under pipefail, fc-list would die of SIGPIPE
     apt_install "screenshots" fonts-noto-cjk
   fi
   # Debian's nginx and its brotli_static module for tests/test_nginx.py, which runs nginx itself
