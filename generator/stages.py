@@ -672,8 +672,9 @@ class Build:
         removed_pages = [page.path for p in plan.removed_pages
                          if (page := s.graph.page_state(p)) is not None and page.path not in rendered.pages]
         # A file no build made (by hand, or by a build killed before it saved) goes, unless this
-        # build makes it now.
-        self.deleted = sorted((set(removed_pages) | set(assets["removed"]) | set(unknown)) - set(files))
+        # build makes it now: the copies of a page a killed build had begun to move in are such files.
+        made = set(files) | {path + suffix for path in files for suffix in COPY_SUFFIXES}
+        self.deleted = sorted((set(removed_pages) | set(assets["removed"]) | set(unknown)) - made)
         if not (files or self.deleted):
             target.discard()
             return

@@ -557,6 +557,31 @@ def precompress(root: Path, on: bool = True) -> None:
     site.write_text("\n".join(lines + (["precompress: true"] if on else [])) + "\n", encoding="utf-8")
 
 
+def test_a_build_killed_between_a_new_pages_copies_and_the_page_is_repaired_with_its_copies(
+        precompressed, tmp_path, monkeypatch):
+    """A build killed after it moved a new page's copies into output/ but before the page: the
+    next build knows neither the page nor its copies (the state is the one before), writes both
+    again and must not then remove the copies as files no build made."""
+    import generator.write
+    root, output = precompressed
+    write_record(root, "east", "cut-short", "dibao-zhinan", 12, random.Random(3))
+    moved = os.replace
+
+    def killed(source, target):
+        if str(target).endswith("cut-short.html"):
+            raise KeyboardInterrupt("killed between the copies and the page")
+        moved(source, target)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(generator.write.os, "replace", killed)
+        with pytest.raises(KeyboardInterrupt):
+            run(root, output)
+    assert (output / "east/info/cut-short.html.gz").exists() and not (output / "east/info/cut-short.html").exists()
+    run(root, output)
+    assert {p for p in tree(output) if "cut-short" in p} == {f"east/info/cut-short.html{s}" for s in ("",) + COPIES}
+    assert_same_as_clean(root, output, tmp_path)
+
+
 def times(output: Path) -> dict[str, int]:
     return {p: (output / p).stat().st_mtime_ns for p in tree(output)}
 
