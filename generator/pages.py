@@ -31,6 +31,11 @@ class PageJob:
     title: str
     context: dict = field(default_factory=dict)
 
+    @property
+    def search_part(self) -> str:
+        """The family of search shards the page is indexed in ("" when it is not indexed)."""
+        return search_layers.part_of(self.column, self.context.get("search"))
+
 
 @dataclass
 class Made:
@@ -324,13 +329,13 @@ def search_group(site) -> Made:
     """The site search (站内查询); the query runs in the browser from the page's ?q= address.
     Its base bundles follow from the search shards, known once every other page is made (late);
     the delta's shards are read from the layers file when the page loads (search_layers.py)."""
-    names = {c.slug: c.name for c in site.columns}
     groups = search_layers.shard_groups(site.search_shards())
-    columns = list(dict.fromkeys(column for group in groups for column, _n in group))
-    index = {"bases": [{"path": urls.search_base(i), "columns": list(dict.fromkeys(c for c, _n in group))}
+    guides = search_layers.GUIDES
+    index = {"bases": [{"path": urls.search_base(i), "columns": list(dict.fromkeys(c for c, _n in group if c != guides)),
+                        "guides": any(c == guides for c, _n in group)}
                        for i, group in enumerate(groups)],
-             "delta": urls.SEARCH_DELTA, "layers": urls.SEARCH_LAYERS,
-             "columns": [{"column": c, "name": names.get(c, c)} for c in columns]}
+             "delta": urls.SEARCH_DELTA, "layers": urls.SEARCH_LAYERS, "guides": guides,
+             "columns": [{"column": c.slug, "name": c.name} for c in site.columns]}
     return Made(pages=[PageJob(urls.SEARCH, "search.html", None, "站内查询", {
         "crumbs": home_crumbs(site) + [("站内查询", "")], "index": index,
         "words": dict(site.search_lexicon.as_json(), places=search_places(site), city=site.city.name)})])

@@ -177,7 +177,8 @@ def render_slice(start: int, end: int) -> Rendered:
 
 
 def write_document(folder: Path, job: PageJob, document: str, shards: dict) -> None:
-    shard = shard_of(job.path, shards[job.column])
-    target = documents_folder(folder, job.column, shard) / job.path
+    part = job.search_part
+    shard = shard_of(job.path, shards[part])
+    target = documents_folder(folder, part, shard) / job.path
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_file(target, shard_tagged(document, job.column, shard).encode("utf-8"))
+    write_file(target, shard_tagged(document, part, shard).encode("utf-8"))

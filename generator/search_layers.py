@@ -27,9 +27,25 @@ from typing import Callable
 from . import urls
 from .write import write_file
 
+# Service guides and items (事项 pages, domain catalogues, township pages) of every column are
+# indexed apart from the columns' records, in one base of their own: a citizen asking how to get
+# something done (低保怎么申请) is answered from a few thousand pages, and the records' bases
+# (100,000 pages at city scale, whose meta files alone are ~750 KB) load only when the query asks
+# for records or the guides do not fill the first screen (static/search.js).
+GUIDES = "_guides"
+GUIDE_KINDS = ("事项", "目录", "乡镇（街道）")
+
 GROUP_SHARDS = 16        # one-shard columns (up to 800 pages each) share a base up to this many shards
 BIG_GROUP_SHARDS = 2     # a column of several shards has a base per this many of its shards
 DELTA_SHARDS = 4         # a delta of up to this many shards re-indexes in about 1.5 to 5 s
+
+
+def part_of(column: str | None, entry: dict | None) -> str:
+    """The family of shards a page is indexed in: every column's guides together, or its column's
+    records ("" when the page is not indexed)."""
+    if not entry:
+        return ""
+    return GUIDES if entry["filters"].get("类型") in GUIDE_KINDS else column or ""
 
 
 def shard_name(column: str, shard: int) -> str:
@@ -37,8 +53,8 @@ def shard_name(column: str, shard: int) -> str:
 
 
 def shard_groups(shards: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
-    """The shards (in site order) cut into groups: consecutive one-shard columns together, up to
-    GROUP_SHARDS shards; a column of several shards (more than 800 pages) alone, in groups of
+    """The shards (in site order) cut into groups: the guides' shards together; consecutive one-shard
+    columns together, up to GROUP_SHARDS shards; a column of several shards (more than 800 pages) alone, in groups of
     BIG_GROUP_SHARDS. Measured at 100,000 records (16 shards of ~700 pages per column): a base of a
     whole column takes ~17 s to index again, so that the edit which pushed the delta past its bound
     took 21 s; a base of two shards takes ~2 s, and is indexed again at once instead of a delta."""
@@ -47,8 +63,11 @@ def shard_groups(shards: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
         columns.setdefault(column, []).append((column, number))
     groups: list[list[tuple[str, int]]] = []
     packing = False                                  # the last group is one of one-shard columns
-    for members in columns.values():
-        if len(members) > 1:
+    for column, members in columns.items():
+        if column == GUIDES:                         # loaded whole by every query: one bundle
+            groups.append(members)
+            packing = False
+        elif len(members) > 1:
             groups += [members[at:at + BIG_GROUP_SHARDS] for at in range(0, len(members), BIG_GROUP_SHARDS)]
             packing = False
         elif packing and len(groups[-1]) < GROUP_SHARDS:

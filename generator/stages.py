@@ -647,7 +647,7 @@ class Build:
         for path, result in rendered.pages.items():
             job, old = plan.render[path], s.graph.page(path)
             if job.context.get("search"):
-                shard = (job.column, search.shard_of(path, counts[job.column]))
+                shard = (job.search_part, search.shard_of(path, counts[job.search_part]))
                 if old is None or old.doc != result.doc or (old.column, old.shard) != shard:
                     touched.add(shard)
             if old is not None and old.column and (not job.context.get("search") or old.doc != result.doc):
@@ -709,7 +709,7 @@ class Build:
             for job in made.made.pages:
                 result = rendered.pages.get(job.path)
                 if result is not None:
-                    column = job.column if job.context.get("search") else ""
+                    column = job.search_part
                     shard = search.shard_of(job.path, counts[column]) if column else 0
                     state = PageState(job.path, gids[key], b"", result.size, result.mtime_ns, result.doc,
                                       column, result.content, shard)
@@ -919,8 +919,9 @@ def late_facts(graph: Graph, plan: Plan, store, recount: bool, need_pages: bool)
 
 
 def count_shards(graph: Graph, plan: Plan, store, removed: set[str]) -> dict:
-    """How many search shards each column needs, and which of them hold pages, from the shard
-    lists of the graph and the plan's pages (without reading every page)."""
+    """How many search shards each part (the guides, each column's records) needs, and which of
+    them hold pages, from the shard lists of the graph and the plan's pages (without reading every
+    page)."""
     members: dict[str, set[str]] = {}
     for (column, _shard), paths in graph.shard_pages.items():
         members.setdefault(column, set()).update(paths)
@@ -928,13 +929,14 @@ def count_shards(graph: Graph, plan: Plan, store, removed: set[str]) -> dict:
         for kept in members.values():
             kept.discard(path)
         if job.context.get("search"):
-            members.setdefault(job.column, set()).add(path)
+            members.setdefault(job.search_part, set()).add(path)
     for kept in members.values():
         kept -= removed
-    counts = {c.slug: search.shard_count(len(members.get(c.slug, ()))) for c in store.columns}
-    used = {(column, search.shard_of(path, counts[column])) for column, paths in members.items()
-            if counts.get(column) for path in paths}
-    shards = [(c.slug, n) for c in store.columns for n in range(counts[c.slug]) if (c.slug, n) in used]
+    parts = [search_layers.GUIDES] + [c.slug for c in store.columns]
+    counts = {part: search.shard_count(len(members.get(part, ()))) for part in parts}
+    used = {(part, search.shard_of(path, counts[part])) for part, paths in members.items()
+            if counts.get(part) for path in paths}
+    shards = [(part, n) for part in parts for n in range(counts[part]) if (part, n) in used]
     return {"shards": shards, "counts": sorted(counts.items())}
 
 
@@ -963,7 +965,7 @@ def shard_members(graph: Graph, plan: Plan, rendered: Rendered, counts: dict[str
     for path, job in plan.render.items():
         result = rendered.pages.get(path)
         if result is not None and job.context.get("search"):
-            shard = (job.column, search.shard_of(path, counts[job.column]))
+            shard = (job.search_part, search.shard_of(path, counts[job.search_part]))
             if shard in touched:
                 members.setdefault(shard, []).append((path, result.doc))
     return members

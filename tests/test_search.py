@@ -2,6 +2,7 @@
 (pagefind.js with file reads in place of fetch) and from the search page in headless Chromium."""
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -76,15 +77,26 @@ def query_set_answers(default_site):
     return node_query(default_site, [{"q": q, "filters": f} for q, f, _ in QUERY_SET])
 
 
-def test_the_default_site_is_one_base_bundle_holding_every_column(default_site):
+def test_the_default_site_is_a_base_of_guides_and_one_of_every_columns_records(default_site):
     index = search_index(default_site)
-    assert [b["path"] for b in index["bases"]] == ["pagefind/00/"]            # one bundle: one of each request
-    assert index["bases"][0]["columns"] == COLUMNS == [c["column"] for c in index["columns"]]
-    assert (default_site / "pagefind/00/pagefind.js").is_file()
-    assert (default_site / "pagefind/00/pagefind-entry.json").is_file()
+    assert [(b["path"], b["guides"]) for b in index["bases"]] == [("pagefind/00/", True), ("pagefind/01/", False)]
+    assert index["bases"][0]["columns"] == [] and index["guides"] == "_guides"
+    assert index["bases"][1]["columns"] == COLUMNS == [c["column"] for c in index["columns"]]
+    for base in ("00", "01"):
+        assert (default_site / f"pagefind/{base}/pagefind.js").is_file()
+        assert (default_site / f"pagefind/{base}/pagefind-entry.json").is_file()
+    kinds = {base: {kind for data in bundle_fragments(default_site / f"pagefind/{base}") for kind in data["filters"]["类型"]}
+             for base in ("00", "01")}
+    assert kinds == {"00": {"事项", "目录", "乡镇（街道）"}, "01": {"信息", "文件"}}
     assert json.loads((default_site / index["layers"]).read_text()) == {"delta": []}   # a clean build: no delta
     assert not (default_site / index["delta"]).exists()
     assert not list(default_site.rglob(".source-digest"))        # nothing of the build's own in output/
+
+
+def bundle_fragments(bundle: Path) -> list[dict]:
+    """Pagefind's fragment of every page a bundle holds (address, text, metadata, filters)."""
+    return [json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
+            for f in sorted((bundle / "fragment").glob("*.pf_fragment"))]
 
 
 INDEXED_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
@@ -206,6 +218,41 @@ def test_browser_search_from_the_home_page_box(page, default_site_url):
     assert " › " in first.locator(".result-where").inner_text()
     assert first.locator(".result-excerpt mark").count() > 0
     assert "找到" in page.locator("[data-status]").inner_text()
+
+
+def pagefind_folders(requested: list[str]) -> set[str]:
+    return {url.split("/pagefind/", 1)[1].split("/")[0] for url in requested if "/pagefind/" in url}
+
+
+def test_browser_a_service_question_is_answered_from_the_guides_and_more_brings_the_records(page, default_site_url):
+    """低保怎么申请 asks for a service: the guides' base answers it alone (the records' bases are
+    not loaded); 显示更多结果 loads them and the list goes on with records."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(default_site_url + "search/index.html?q=" + quote("低保怎么申请"))
+    wait_for_results(page)
+    assert pagefind_folders(requested) == {"00", "layers.json"}
+    assert "办事事项和指南" in page.locator("[data-status]").inner_text()
+    titles = page.locator("[data-results] li h2").all_inner_texts()
+    assert "最低生活保障" in titles[0] and "办事指南" in titles[0]
+    hrefs = page.locator("[data-results] > li h2 a").evaluate_all("els => els.map(e => e.href)")
+    assert hrefs and not any("/info/" in h for h in hrefs)            # no record among the guides
+    loaded = page.locator("[data-results]").get_attribute("data-loaded")
+    page.locator("[data-more]").click()
+    page.wait_for_function(f"document.querySelector('[data-results]').dataset.loaded !== '{loaded}'", timeout=30_000)
+    assert "01" in pagefind_folders(requested)
+    hrefs_after = page.locator("[data-results] > li h2 a").evaluate_all("els => els.map(e => e.href)")
+    assert hrefs_after[:len(hrefs)] == hrefs and any("/info/" in h for h in hrefs_after)
+    assert "相关的结果" in page.locator("[data-status]").inner_text()
+
+
+def test_browser_a_query_for_records_loads_them_at_once(page, default_site_url):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(default_site_url + "search/index.html?q=" + quote("岳麓区2024年财政预算"))
+    wait_for_results(page)
+    assert {"00", "01"} <= pagefind_folders(requested)
+    assert "/yuelu/info/czys-2024-001.html" in page.locator("[data-results] li h2 a").first.get_attribute("href")
 
 
 def test_browser_district_filter_narrows_to_that_district(page, default_site_url):

@@ -25,6 +25,17 @@ def small(count: int, prefix: str = "c") -> dict[str, int]:
     return {f"{prefix}{n:02d}": 1 for n in range(count)}
 
 
+def test_the_guides_of_every_column_make_one_group_of_their_own():
+    guides = search_layers.GUIDES
+    shards = shards_of({guides: 4, "a": 1, "b": 1, "c": 3})
+    assert shard_groups(shards) == [[(guides, n) for n in range(4)], [("a", 0), ("b", 0)], [("c", 0), ("c", 1)], [("c", 2)]]
+    entry = {"filters": {"区县": "岳麓区", "类型": "事项"}}
+    assert search_layers.part_of("yuelu", entry) == guides
+    assert search_layers.part_of("yuelu", {"filters": {"类型": "乡镇（街道）"}}) == guides
+    assert search_layers.part_of("yuelu", {"filters": {"类型": "信息"}}) == "yuelu"
+    assert search_layers.part_of("yuelu", None) == ""
+
+
 def test_small_columns_share_a_group_and_big_ones_are_cut_in_small_groups():
     assert shard_groups(shards_of({"a": 1, "b": 1, "c": 1})) == [[("a", 0), ("b", 0), ("c", 0)]]
     mixed = shards_of({"a": 3, "b": 1, "c": 1, "d": 2})

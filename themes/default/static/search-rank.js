@@ -104,11 +104,13 @@ function lexiconConcept(group) {
 
 export function understand(term, words = EMPTY) {
   const lexicon = { ...EMPTY, ...words };
-  const state = { text: normalize(term), concepts: [], column: null, township: null, year: null, service: false };
+  const state = { text: normalize(term), concepts: [], column: null, township: null, year: null, service: false,
+    documentNumber: null };
   const raw = state.text;
   // A document number (文号, 岳征补决〔2026〕19号) is looked up whole, as Pagefind reads it
   const docNo = (term || "").normalize("NFKC").match(DOC_NO);
   if (docNo) {
+    state.documentNumber = docNo[0];
     state.concepts.push([characterTerms(docNo[0])]);
     state.text = normalize(state.text.split(normalize(docNo[0])).join(" "));
   }
@@ -219,6 +221,7 @@ export async function rankedSearch(pagefind, term, filters = {}, words = EMPTY) 
   kept.sort((a, b) => b.rank - a.rank);
   const ranked = kept.map((p) => p.result);
   ranked.query = query;
+  ranked.complete = new Set(kept.filter((p) => p.hits === n).map((p) => p.result.id));   // every concept matched
   // Words that between them find every page kept: the first word of each alternative of as many
   // concepts as a page may miss, plus one (a page matching an alternative holds its first word)
   const covering = query.concepts.slice(0, n - needed + 1).flat()

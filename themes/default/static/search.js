@@ -2,10 +2,19 @@
    against the Pagefind bundles of the column searched (its 区县 filter set), or all of them,
    ranked by search-rank.js with the site's lexicon (the page's #search-words). Results for the same
    page of several columns (the same 事项 in each district) are one result with 「其他区县 N 条」.
-   The Pagefind files are built with the site and served from it; nothing is loaded from elsewhere. */
-import { rankedSearch } from "./search-rank.js";
+   The Pagefind files are built with the site and served from it; nothing is loaded from elsewhere.
+
+   Every column's guides and items are indexed in a base of their own, apart from the records'
+   bases (generator/search_layers.py). A query that asks for a service (低保怎么申请) is answered
+   first from the guides that match every word of it, as a service hall's counter would; the
+   records' bases, which at city scale cost more than the whole page, load when the query asks for
+   records (a year, a 文号, a record filter), when no guide matches it whole, or when the reader
+   asks for more results. */
+import { rankedSearch, understand } from "./search-rank.js";
 
 const FILTERS = ["区县", "领域", "类型", "年份", "效力状态", "政策解读"];
+const GUIDE_KINDS = ["事项", "目录", "乡镇（街道）"];      // the kinds of page the guides' base holds
+const RECORD_FILTERS = ["年份", "效力状态", "政策解读"];   // filters only records answer
 const PAGE = 10;          // results shown at a time: each costs a request for its fragment
 
 const form = document.querySelector("form[data-search]");
@@ -20,6 +29,10 @@ const params = new URLSearchParams(window.location.search);
 const scope = index.columns.some((c) => c.column === params.get("scope")) ? params.get("scope") : "";
 const scopeName = scope ? index.columns.find((c) => c.column === scope).name : "";
 let layered = {};         // the filter that leaves out the bases' copies of the delta's shards
+let delta = [];           // the delta bundle's shards (pagefind/layers.json)
+let deltaLoaded = false;
+let recordsReady = null;  // the records' bases, once asked for
+let recordsLoaded = false;
 
 form.elements.q.value = params.get("q") || "";
 form.elements.scope.value = scope;
@@ -28,23 +41,70 @@ function say(text) {
   status.textContent = text;
 }
 
-/* The base bundles of the columns searched, and the delta bundle of the shards changed since
+const guideBases = index.bases.filter((b) => b.guides);
+const recordBases = index.bases.filter((b) => !b.guides && (!scope || b.columns.includes(scope)));
+
+function isGuideShard(name) {
+  return name.startsWith(index.guides + "-");
+}
+
+/* The guides' base first, and the delta bundle of the shards changed since when it holds guides
    (generator/search_layers.py): of a base, only pages of shards the delta does not hold count. */
 async function loadPagefind() {
-  const chosen = scope ? index.bases.filter((b) => b.columns.includes(scope)) : index.bases;
-  const pagefind = await import(new URL(chosen[0].path + "pagefind.js", root).href);
-  await pagefind.options({ baseUrl: root.pathname, excerptLength: 36 });
+  const first = guideBases[0] || recordBases[0];
+  const loaded = await import(new URL(first.path + "pagefind.js", root).href);
+  await loaded.options({ baseUrl: root.pathname, excerptLength: 36 });
   const layers = fetch(new URL(index.layers, root)).then((r) => (r.ok ? r.json() : { delta: [] }))
     .catch(() => ({ delta: [] }));
-  for (const other of chosen.slice(1)) {
-    await pagefind.mergeIndex(new URL(other.path, root).href, { baseUrl: root.pathname });
+  for (const other of guideBases.slice(1)) await merge(loaded, other.path);
+  delta = (await layers).delta || [];
+  if (!guideBases.length) {
+    recordsReady = addRecords(loaded, recordBases.slice(1));
+    await recordsReady;
+  } else if (delta.some(isGuideShard)) {
+    await addDelta(loaded);
   }
-  const { delta } = await layers;
-  if (delta.length) {
-    await pagefind.mergeIndex(new URL(index.delta, root).href, { baseUrl: root.pathname, mergeFilter: { 层: "新" } });
-    layered = { any: [{ 层: "新" }, { 分片: { none: delta } }] };
-  }
-  return pagefind;
+  return loaded;
+}
+
+function merge(loaded, path, extra = {}) {
+  return loaded.mergeIndex(new URL(path, root).href, { baseUrl: root.pathname, ...extra });
+}
+
+async function addDelta(loaded) {
+  if (deltaLoaded || !delta.length) return;
+  deltaLoaded = true;
+  await merge(loaded, index.delta, { mergeFilter: { 层: "新" } });
+  layered = { any: [{ 层: "新" }, { 分片: { none: delta } }] };
+}
+
+async function addRecords(loaded, bases) {
+  for (const base of bases) await merge(loaded, base.path);
+  await addDelta(loaded);
+  recordsLoaded = true;
+}
+
+/* The records' bases, loaded once (the guides' base is in already). */
+function loadRecords() {
+  recordsReady ||= addRecords(pagefind, recordBases);
+  return recordsReady;
+}
+
+/* Does the query ask for guides only ("only": a guide kind chosen), or may the guides answer it
+   first (a service asked for, with no year, 文号 or record filter)? */
+function guidesAnswer(term, filters) {
+  if (!guideBases.length || recordsLoaded || RECORD_FILTERS.some((key) => filters[key])) return false;
+  if (filters["类型"]) return GUIDE_KINDS.includes(filters["类型"]) ? "only" : false;
+  if (!term) return false;
+  const query = understand(term, words);
+  return query.service && !query.year && !query.documentNumber ? "first" : false;
+}
+
+/* While the delta bundle (which may hold records' shards) is loaded without the records' bases,
+   guides-only searches keep to the guides' kinds of page. */
+function guidesFilter() {
+  return deltaLoaded && !recordsLoaded && delta.some((name) => !isGuideShard(name))
+    ? { 类型: { any: GUIDE_KINDS } } : {};
 }
 
 function fillFilters(available) {
@@ -79,7 +139,7 @@ function chosenFilters() {
 /* The filters' values and counts cost a request per filter and bundle: loaded when the box opens. */
 let filtersLoaded = null;
 function loadFilters() {
-  filtersLoaded ||= pagefind.filters().then(fillFilters);
+  filtersLoaded ||= loadRecords().then(() => pagefind.filters()).then(fillFilters);
   return filtersLoaded;
 }
 
@@ -178,6 +238,7 @@ let next = 0;             // the next result not yet shown or counted in a group
 let claimed = new Set();  // results shown, or counted in a group shown
 let shownGroups = 0;
 let run = 0;
+let widening = null;      // the query whose first screen holds guides only (the records not loaded)
 
 /* A group's other members (the same 事项 or catalogue in other columns, filter 组): counted from
    the filters alone, loaded when the reader opens 「其他区县 N 条」. */
@@ -275,22 +336,75 @@ async function search() {
   claimed = new Set();
   shownGroups = 0;
   next = 0;
+  widening = null;
   more.hidden = true;
   if (!term && Object.keys(filters).length === 0) {
     say("请输入关键词，或选择筛选条件。");
     return;
   }
   say("正在查询…");
-  const searched = { ...filters, ...(scope ? { 区县: scopeName } : {}), ...layered };
-  const found = await rankedSearch(pagefind, term, searched, words);
-  if (mine !== run) return;
-  results = found;
   const where = scope ? scopeName + "专栏" : "全市";
-  say(results.length
-    ? `在${where}找到 ${results.length} 条与“${term || "筛选条件"}”相关的结果。`
-    : `在${where}没有找到与“${term || "筛选条件"}”相关的结果，请换个关键词或放宽筛选条件。`);
+  const asked = { term, filters, where };
+  const answer = guidesAnswer(term, filters);
+  if (answer) {
+    const found = await rankedSearch(pagefind, term, { ...guidesFilter(), ...searched(filters) }, words);
+    if (mine !== run) return;
+    results = answer === "only" ? found : Object.assign(found.filter((r) => found.complete.has(r.id)),
+      { query: found.query, members: found.members });
+    widening = answer === "first" ? asked : null;
+    if (answer === "only" || results.length) {
+      sayFound(asked, results.length, widening !== null);
+      await showFirst();
+      if (mine !== run) return;
+    }
+    if (answer === "only" || shownGroups > 0) {
+      if (widening) more.hidden = false;               // the records come with more results
+      list.dataset.shown = term;
+      return;
+    }
+    list.replaceChildren();                            // too few: the guides and the records together
+    claimed = new Set();
+    shownGroups = 0;
+    next = 0;
+    widening = null;
+    say("正在查询…");
+  }
+  await loadRecords();
+  if (mine !== run) return;
+  results = await rankedSearch(pagefind, term, searched(filters), words);
+  if (mine !== run) return;
+  sayFound(asked, results.length, false);
   await showFirst();
   if (mine === run) list.dataset.shown = term;        // the results on screen answer this query (for tests and tools)
+}
+
+function searched(filters) {
+  return { ...filters, ...(scope ? { 区县: scopeName } : {}), ...layered };
+}
+
+function sayFound({ term, where }, count, guidesOnly) {
+  const what = `“${term || "筛选条件"}”`;
+  if (guidesOnly) say(`在${where}找到 ${count} 条与${what}相关的办事事项和指南；政务公开信息见“显示更多结果”。`);
+  else if (count) say(`在${where}找到 ${count} 条与${what}相关的结果。`);
+  else say(`在${where}没有找到与${what}相关的结果，请换个关键词或放宽筛选条件。`);
+}
+
+/* More results after a first screen of guides: the records' bases load, the query runs over
+   everything, and the list goes on with what it does not show yet. */
+async function widen() {
+  const mine = run;
+  const asked = widening;
+  widening = null;
+  more.disabled = true;
+  say("正在加载政务公开信息…");
+  await loadRecords();
+  const found = await rankedSearch(pagefind, asked.term, searched(asked.filters), words);
+  more.disabled = false;
+  if (mine !== run) return false;
+  results = found;
+  next = 0;
+  sayFound(asked, results.length, false);
+  return true;
 }
 
 let timer = 0;
@@ -321,7 +435,10 @@ async function start() {
     window.clearTimeout(timer);
     timer = window.setTimeout(search, 300);
   });
-  more.addEventListener("click", () => showMore());
+  more.addEventListener("click", async () => {
+    if (widening && !(await widen())) return;
+    showMore();
+  });
   filterBox.addEventListener("toggle", () => filterBox.open && loadFilters());
   form.dataset.ready = "true";
   await search();
