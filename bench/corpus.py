@@ -76,6 +76,8 @@ def copy_configuration(target: Path) -> None:
     (target / "content").mkdir()
     shutil.copy(REPO / "content" / "domains.yaml", target / "content" / "domains.yaml")
     shutil.copytree(REPO / "content" / "map", target / "content" / "map")
+    # the search lexicon ships with the project: a city's site has it from the start
+    shutil.copytree(REPO / "content" / "search", target / "content" / "search")
 
 
 def column_slugs() -> list[str]:

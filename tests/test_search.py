@@ -246,13 +246,17 @@ def test_browser_a_service_question_is_answered_from_the_guides_and_more_brings_
     assert "相关的结果" in page.locator("[data-status]").inner_text()
 
 
-def test_browser_a_query_for_records_loads_them_at_once(page, default_site_url):
+def test_browser_a_query_for_records_loads_them_at_once_and_a_named_district_is_searched_alone(page, default_site_url):
+    """A year asks for records: their bases load at once. The query names 岳麓区: a city-wide
+    search then searches that column (its 区县 filter set, only its records' bases)."""
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(default_site_url + "search/index.html?q=" + quote("岳麓区2024年财政预算"))
     wait_for_results(page)
     assert {"00", "01"} <= pagefind_folders(requested)
-    assert "/yuelu/info/czys-2024-001.html" in page.locator("[data-results] li h2 a").first.get_attribute("href")
+    assert "在岳麓区专栏找到" in page.locator("[data-status]").inner_text()
+    hrefs = page.locator("[data-results] > li h2 a").evaluate_all("els => els.map(e => e.href)")
+    assert "/yuelu/info/czys-2024-001.html" in hrefs[0] and all("/yuelu/" in h for h in hrefs)
 
 
 def test_browser_district_filter_narrows_to_that_district(page, default_site_url):

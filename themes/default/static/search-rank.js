@@ -88,6 +88,7 @@ function findPlace(state, places, city) {
     // The city's own name (长沙市) names the whole city, not its column, unless nothing else is named
     if (place.column === city && !place.township) cityNamed = true;
     else state.column = state.column || place.column;
+    if (!place.township && place.column !== city) state.district = state.district || place.column;
   }
   if (!state.column && cityNamed) state.column = city;
 }
@@ -105,7 +106,7 @@ function lexiconConcept(group) {
 export function understand(term, words = EMPTY) {
   const lexicon = { ...EMPTY, ...words };
   const state = { text: normalize(term), concepts: [], column: null, township: null, year: null, service: false,
-    documentNumber: null };
+    documentNumber: null, district: null };
   const raw = state.text;
   // A document number (文号, 岳征补决〔2026〕19号) is looked up whole, as Pagefind reads it
   const docNo = (term || "").normalize("NFKC").match(DOC_NO);

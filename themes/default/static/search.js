@@ -31,8 +31,8 @@ const scopeName = scope ? index.columns.find((c) => c.column === scope).name : "
 let layered = {};         // the filter that leaves out the bases' copies of the delta's shards
 let delta = [];           // the delta bundle's shards (pagefind/layers.json)
 let deltaLoaded = false;
-let recordsReady = null;  // the records' bases, once asked for
-let recordsLoaded = false;
+const merged = new Set(); // the records' bases merged in so far
+let recordsReady = Promise.resolve();
 
 form.elements.q.value = params.get("q") || "";
 form.elements.scope.value = scope;
@@ -42,7 +42,11 @@ function say(text) {
 }
 
 const guideBases = index.bases.filter((b) => b.guides);
-const recordBases = index.bases.filter((b) => !b.guides && (!scope || b.columns.includes(scope)));
+
+/* The records' bases of a column (or of every column). */
+function recordBasesOf(column) {
+  return index.bases.filter((b) => !b.guides && (!column || b.columns.includes(column)));
+}
 
 function isGuideShard(name) {
   return name.startsWith(index.guides + "-");
@@ -51,7 +55,7 @@ function isGuideShard(name) {
 /* The guides' base first, and the delta bundle of the shards changed since when it holds guides
    (generator/search_layers.py): of a base, only pages of shards the delta does not hold count. */
 async function loadPagefind() {
-  const first = guideBases[0] || recordBases[0];
+  const first = guideBases[0] || recordBasesOf(scope)[0];
   const loaded = await import(new URL(first.path + "pagefind.js", root).href);
   await loaded.options({ baseUrl: root.pathname, excerptLength: 36 });
   const layers = fetch(new URL(index.layers, root)).then((r) => (r.ok ? r.json() : { delta: [] }))
@@ -59,8 +63,8 @@ async function loadPagefind() {
   for (const other of guideBases.slice(1)) await merge(loaded, other.path);
   delta = (await layers).delta || [];
   if (!guideBases.length) {
-    recordsReady = addRecords(loaded, recordBases.slice(1));
-    await recordsReady;
+    merged.add(first.path);
+    await addRecords(loaded, recordBasesOf(scope));
   } else if (delta.some(isGuideShard)) {
     await addDelta(loaded);
   }
@@ -79,31 +83,47 @@ async function addDelta(loaded) {
 }
 
 async function addRecords(loaded, bases) {
-  for (const base of bases) await merge(loaded, base.path);
+  for (const base of bases) {
+    if (merged.has(base.path)) continue;
+    merged.add(base.path);
+    await merge(loaded, base.path);
+  }
   await addDelta(loaded);
-  recordsLoaded = true;
 }
 
-/* The records' bases, loaded once (the guides' base is in already). */
-function loadRecords() {
-  recordsReady ||= addRecords(pagefind, recordBases);
+/* The records' bases of the column searched (or of every column), each merged in once. */
+function loadRecords(column) {
+  recordsReady = recordsReady.then(() => addRecords(pagefind, recordBasesOf(column)));
   return recordsReady;
+}
+
+function recordsLoaded(column) {
+  return recordBasesOf(column).every((b) => merged.has(b.path));
+}
+
+/* A city-wide query that names a district (岳麓区2024年财政预算) searches that district's column:
+   its records' bases only, its 区县 filter set. A township's name only boosts (two districts may
+   have one of that name), and the city's own name names the whole city. */
+function namedColumn(term) {
+  if (scope || !term) return null;
+  const name = understand(term, words).district;
+  return (name && index.columns.find((c) => c.name === name)) || null;
 }
 
 /* Does the query ask for guides only ("only": a guide kind chosen), or may the guides answer it
    first (a service asked for, with no year, 文号 or record filter)? */
-function guidesAnswer(term, filters) {
-  if (!guideBases.length || recordsLoaded || RECORD_FILTERS.some((key) => filters[key])) return false;
+function guidesAnswer(term, filters, column) {
+  if (!guideBases.length || recordsLoaded(column) || RECORD_FILTERS.some((key) => filters[key])) return false;
   if (filters["类型"]) return GUIDE_KINDS.includes(filters["类型"]) ? "only" : false;
   if (!term) return false;
   const query = understand(term, words);
   return query.service && !query.year && !query.documentNumber ? "first" : false;
 }
 
-/* While the delta bundle (which may hold records' shards) is loaded without the records' bases,
-   guides-only searches keep to the guides' kinds of page. */
+/* Once records are in (some bases, or a delta holding records' shards), guides-only searches keep
+   to the guides' kinds of page. */
 function guidesFilter() {
-  return deltaLoaded && !recordsLoaded && delta.some((name) => !isGuideShard(name))
+  return merged.size || (deltaLoaded && delta.some((name) => !isGuideShard(name)))
     ? { 类型: { any: GUIDE_KINDS } } : {};
 }
 
@@ -139,7 +159,7 @@ function chosenFilters() {
 /* The filters' values and counts cost a request per filter and bundle: loaded when the box opens. */
 let filtersLoaded = null;
 function loadFilters() {
-  filtersLoaded ||= loadRecords().then(() => pagefind.filters()).then(fillFilters);
+  filtersLoaded ||= loadRecords(scope).then(() => pagefind.filters()).then(fillFilters);
   return filtersLoaded;
 }
 
@@ -343,11 +363,13 @@ async function search() {
     return;
   }
   say("正在查询…");
-  const where = scope ? scopeName + "专栏" : "全市";
-  const asked = { term, filters, where };
-  const answer = guidesAnswer(term, filters);
+  const named = namedColumn(term);
+  const column = scope || (named ? named.column : "");
+  const columnName = scopeName || (named ? named.name : "");
+  const asked = { term, filters, column, columnName, where: columnName ? columnName + "专栏" : "全市" };
+  const answer = guidesAnswer(term, filters, column);
   if (answer) {
-    const found = await rankedSearch(pagefind, term, { ...guidesFilter(), ...searched(filters) }, words);
+    const found = await rankedSearch(pagefind, term, { ...guidesFilter(), ...searched(asked) }, words);
     if (mine !== run) return;
     results = answer === "only" ? found : Object.assign(found.filter((r) => found.complete.has(r.id)),
       { query: found.query, members: found.members });
@@ -369,17 +391,17 @@ async function search() {
     widening = null;
     say("正在查询…");
   }
-  await loadRecords();
+  await loadRecords(column);
   if (mine !== run) return;
-  results = await rankedSearch(pagefind, term, searched(filters), words);
+  results = await rankedSearch(pagefind, term, searched(asked), words);
   if (mine !== run) return;
   sayFound(asked, results.length, false);
   await showFirst();
   if (mine === run) list.dataset.shown = term;        // the results on screen answer this query (for tests and tools)
 }
 
-function searched(filters) {
-  return { ...filters, ...(scope ? { 区县: scopeName } : {}), ...layered };
+function searched({ filters, columnName }) {
+  return { ...filters, ...(columnName ? { 区县: columnName } : {}), ...layered };
 }
 
 function sayFound({ term, where }, count, guidesOnly) {
@@ -397,8 +419,8 @@ async function widen() {
   widening = null;
   more.disabled = true;
   say("正在加载政务公开信息…");
-  await loadRecords();
-  const found = await rankedSearch(pagefind, asked.term, searched(asked.filters), words);
+  await loadRecords(asked.column);
+  const found = await rankedSearch(pagefind, asked.term, searched(asked), words);
   more.disabled = false;
   if (mine !== run) return false;
   results = found;
