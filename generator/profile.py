@@ -20,6 +20,9 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 _spent: dict[str, float] = defaultdict(float)       # this process: kind -> CPU seconds
+# A forked worker starts from nothing: it sends back its own counts, not the parent's until the fork
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_spent.clear)
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
