@@ -34,7 +34,8 @@ from .assets import Asset, package_digest, site_assets
 from .digest import ABSENT, digest_text
 from .errors import ErrorList
 from .graph import Graph, PageState
-from .ingest import file_context, ingest
+from .ingest import file_context
+from .ingest_pool import ingest_files
 from .pages import LATE_GROUPS
 from .plan import Plan, Planner
 from .profile import spent
@@ -45,7 +46,6 @@ from .render import Renderer, static_owner
 from .render_pool import Rendered, render_jobs
 from .scans import Scans, difference, joined, patched_tree, split, tree_of
 from .settings import SETTING_ROLES, Settings, read_settings
-from .sourcecache import entry_of
 from .sources import CONTENT_ROLES, SourceFile, refresh_sources, role_of, scan_sources, theme_role_of
 from .stamps import folder_line, line_path, stamp_line
 from .store import SMALL_LISTS, Change
@@ -325,7 +325,7 @@ class Build:
         if self.settings_changed:                        # a new service platform or adcode: files read with it
             keys |= {k for k, f in tree.items() if f.role in CONTENT_ROLES
                      and (s.files.get(k) or (0, 0, "", None))[3] != file_context(f, platform, adcodes)}
-        read, batch = 0, []
+        entries, todo = {}, []
         for key in sorted(keys):
             source = tree[key]
             context = file_context(source, platform, adcodes)
@@ -333,18 +333,23 @@ class Build:
             digest = stamp[2] if stamp else content_digest(read_file(source.path))
             entry = s.cache.get(key)
             if entry is None or entry.digest != digest or entry.context != context:
-                ingested = ingest(source, read_file(source.path), context, self.paths.root)
-                read += 1
-                if ingested.errors:
-                    self.errors.errors.extend(e for e in ingested.errors if e not in self.errors.errors)
-                    continue
-                entry = entry_of(ingested, source.size, source.mtime_ns)
+                todo.append((source, context))
+            else:
+                entries[key] = entry
+        for (source, _context), (errors, entry) in zip(todo, ingest_files(todo, self.paths.root, self.options.workers)):
+            if errors:
+                self.errors.errors.extend(e for e in errors if e not in self.errors.errors)
+            else:
                 s.cache.put(entry)
+                entries[source.key] = entry
+        batch = []
+        for key in sorted(entries):
+            entry, source = entries[key], tree[key]
             batch.append((key, entry.entities, entry.digests))
-            self.file_updates[key] = (source.size, source.mtime_ns, entry.digest, context)
+            self.file_updates[key] = (source.size, source.mtime_ns, entry.digest, entry.context)
         with spent("assemble"):
             s.store.put_files(batch, self.change)
-        return read
+        return len(todo)
 
     def apply_file_updates(self, tree: dict[str, SourceFile]) -> None:
         s = self.s
