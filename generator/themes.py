@@ -187,14 +187,28 @@ def own_types() -> frozenset:
 
 
 def referenced(env: jinja2.Environment, source: str, seen: set[str]) -> list[str]:
-    try:
-        names = list(meta.find_referenced_templates(env.parse(source)))
-    except jinja2.TemplateSyntaxError:
-        return []          # the render reports it with file and line
+    names = referenced_names(env, source)
     if None in names:
         # A computed template name: depend on every template this environment can see.
         return [n for n in env.list_templates() if n not in seen]
     return [n for n in names if n]
+
+
+_NAMES: dict[str, tuple] = {}
+
+
+def referenced_names(env: jinja2.Environment, source: str) -> tuple:
+    """The template names a source names (None for a computed one). Parsed once a source: every
+    column's environment sees the same theme templates, and every environment parses alike (parsing
+    them per column took 3 s a build)."""
+    if source not in _NAMES:
+        if len(_NAMES) > 4096:           # a long preview whose templates were edited many times
+            _NAMES.clear()
+        try:
+            _NAMES[source] = tuple(meta.find_referenced_templates(env.parse(source)))
+        except jinja2.TemplateSyntaxError:
+            _NAMES[source] = ()          # the render reports it with file and line
+    return _NAMES[source]
 
 
 def files_under(folder: Path) -> dict[str, Path]:
