@@ -257,6 +257,8 @@ def test_browser_a_query_for_records_loads_them_at_once_and_a_named_district_is_
     assert "在岳麓区专栏找到" in page.locator("[data-status]").inner_text()
     hrefs = page.locator("[data-results] > li h2 a").evaluate_all("els => els.map(e => e.href)")
     assert "/yuelu/info/czys-2024-001.html" in hrefs[0] and all("/yuelu/" in h for h in hrefs)
+    # blocks end with 。 also where the block's last word is a match (<mark>预算</mark>. 二级事项)
+    assert not [t for t in page.locator(".result-excerpt").all_inner_texts() if ". " in t]
 
 
 def test_browser_district_filter_narrows_to_that_district(page, default_site_url):

@@ -168,13 +168,17 @@ function excerptNodes(html) {
   const doc = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
   const out = document.createElement("p");
   out.className = "result-excerpt";
+  let before = "";           // the text so far: a full stop may follow a match (<mark>预算</mark>. )
   for (const node of doc.body.firstChild.childNodes) {
     if (node.nodeName === "MARK") {
       const mark = document.createElement("mark");
       mark.textContent = node.textContent;
       out.append(mark);
+      before += node.textContent;
     } else {
-      out.append(document.createTextNode(chinesePunctuation(node.textContent)));
+      const text = chinesePunctuation(before.slice(-1) + node.textContent).slice(before ? 1 : 0);
+      out.append(document.createTextNode(text));
+      before += text;
     }
   }
   return out;
