@@ -259,6 +259,12 @@ def test_browser_a_query_for_records_loads_them_at_once_and_a_named_district_is_
     assert "/yuelu/info/czys-2024-001.html" in hrefs[0] and all("/yuelu/" in h for h in hrefs)
     # blocks end with 。 also where the block's last word is a match (<mark>预算</mark>. 二级事项)
     assert not [t for t in page.locator(".result-excerpt").all_inner_texts() if ". " in t]
+    page.click("[data-status] a[data-city-wide]")                # the whole city after all
+    wait_for_results(page)
+    assert "在全市找到" in page.locator("[data-status]").inner_text() and "all=1" in page.url
+    hrefs = page.locator("[data-results] > li h2 a").evaluate_all("els => els.map(e => e.href)")
+    assert "/yuelu/info/czys-2024-001.html" in hrefs[0]                 # 岳麓区 still boosts
+    assert not page.locator("[data-status] a[data-city-wide]").count()
 
 
 def test_browser_district_filter_narrows_to_that_district(page, default_site_url):

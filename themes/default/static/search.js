@@ -104,8 +104,10 @@ function recordsLoaded(column) {
 /* A city-wide query that names a district (岳麓区2024年财政预算) searches that district's column:
    its records' bases only, its 区县 filter set. A township's name only boosts (two districts may
    have one of that name), and the city's own name names the whole city. */
+const cityWide = params.get("all") === "1";   // the reader asked for the whole city after all
+
 function namedColumn(term) {
-  if (scope || !term) return null;
+  if (scope || cityWide || !term) return null;
   const name = understand(term, words).district;
   return (name && index.columns.find((c) => c.name === name)) || null;
 }
@@ -353,6 +355,7 @@ async function search() {
   const address = new URLSearchParams();
   if (term) address.set("q", term);
   if (scope) address.set("scope", scope);
+  if (cityWide) address.set("all", "1");
   for (const [key, value] of Object.entries(filters)) address.set(key, value);
   window.history.replaceState(null, "", `?${address}`);
   list.replaceChildren();
@@ -370,7 +373,7 @@ async function search() {
   const named = namedColumn(term);
   const column = scope || (named ? named.column : "");
   const columnName = scopeName || (named ? named.name : "");
-  const asked = { term, filters, column, columnName, where: columnName ? columnName + "专栏" : "全市" };
+  const asked = { term, filters, column, columnName, named, where: columnName ? columnName + "专栏" : "全市" };
   const answer = guidesAnswer(term, filters, column);
   if (answer) {
     const found = await rankedSearch(pagefind, term, { ...guidesFilter(), ...searched(asked) }, words);
@@ -408,11 +411,20 @@ function searched({ filters, columnName }) {
   return { ...filters, ...(columnName ? { 区县: columnName } : {}), ...layered };
 }
 
-function sayFound({ term, where }, count, guidesOnly) {
+function sayFound({ term, where, named }, count, guidesOnly) {
   const what = `“${term || "筛选条件"}”`;
   if (guidesOnly) say(`在${where}找到 ${count} 条与${what}相关的办事事项和指南；政务公开信息见“显示更多结果”。`);
   else if (count) say(`在${where}找到 ${count} 条与${what}相关的结果。`);
   else say(`在${where}没有找到与${what}相关的结果，请换个关键词或放宽筛选条件。`);
+  if (named) {                                       // the district came from the query: the city is a click away
+    const address = new URLSearchParams(window.location.search);
+    address.set("all", "1");
+    const link = document.createElement("a");
+    link.href = `?${address}`;
+    link.dataset.cityWide = "";
+    link.textContent = "查看全市的结果";
+    status.append(" ", link);
+  }
 }
 
 /* More results after a first screen of guides: the records' bases load, the query runs over
