@@ -2,27 +2,25 @@
 such as a cold build's, uses every core.
 
 At 100,000 records a cold build's read took 21.6 s on one core while the other idled. Workers are
-forked as the render workers are (render_pool.py: only from a process with no other thread), so
+forked as the render workers are (forking.py: only from a process with no other thread), so
 they share the sources' list instead of receiving it; each reads a slice of the files and sends
 back the entries, which the parent puts in the cache in key order, so that a build's errors and
 state do not depend on which process read which file. The parent reads slices too.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 from pathlib import Path
 
 from .errors import ContentError
 from .ingest import ingest
 from .profile import add_spent, take_spent
-from .render_pool import can_fork
+from .forking import can_fork, in_order
 from .sourcecache import Entry, entry_of
 from .sources import SourceFile
 
 PARALLEL_FROM = 2000      # files; below this, forking costs more than it saves
 CHUNK = 200
-QUEUED = 4                # slices waiting per forked worker
 
 Job = tuple[SourceFile, str]                    # the file and its context (ingest.file_context)
 Read = tuple[list[ContentError], Entry | None]  # its errors, or its entry
@@ -46,28 +44,11 @@ def ingest_files(jobs: list[Job], root: Path, workers: int | None = None) -> lis
 
 def read_in_workers(count: int, workers: int) -> list[Read]:
     slices = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
-    parts: dict[int, list[Read]] = {}
-    pending: dict = {}
-    taken = 0
-
-    def take(index: int, part: tuple[list[Read], dict]) -> None:
-        parts[index] = part[0]
-        add_spent(part[1])
-
-    with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-        while taken < len(slices) or pending:
-            while taken < len(slices) and len(pending) < QUEUED * (workers - 1):
-                pending[taken] = pool.apply_async(read_slice, slices[taken])
-                taken += 1
-            for index in [i for i, waiting in pending.items() if waiting.ready()]:
-                take(index, pending.pop(index).get())
-            if taken < len(slices):
-                take(taken, read_slice(*slices[taken]))
-                taken += 1
-            elif pending:
-                index = min(pending)
-                take(index, pending.pop(index).get())
-    return [read for index in range(len(slices)) for read in parts[index]]
+    reads: list[Read] = []
+    for part, spent_there in in_order(slices, workers, read_slice):
+        reads += part
+        add_spent(spent_there)
+    return reads
 
 
 def read_slice(start: int, end: int) -> tuple[list[Read], dict[str, float]]:

@@ -1,9 +1,8 @@
 """Renders page jobs into the build's folder; a big build uses every core.
 
-Workers are forked, so they share the store and the template environments with the parent instead
-of receiving them pickled. Forking is only done from a process with no other thread (a fork copies
-one thread and whatever locks the others held): the command line, and the preview's builder process,
-which runs no server. Elsewhere the pages are rendered in the calling process.
+Workers are forked (forking.py), so they share the store and the template environments with the
+parent instead of receiving them pickled; where the process cannot fork (it has other threads), the
+pages are rendered in the calling process.
 
 Each worker renders a slice of the jobs and writes the pages straight into the build's folder (the
 parent has already claimed every path and made every folder). It sends back, per page, what the
@@ -14,13 +13,12 @@ them to the QR cache itself). The parent renders slices too, beside one worker f
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError, ErrorList
+from .forking import can_fork, in_order
 from .pages import PageJob
 from .profile import add_spent, spent, take_spent
 from .progress import Progress
@@ -31,7 +29,6 @@ from .search import document_digest, documents_folder, search_document, shard_of
 
 PARALLEL_FROM = 600       # below this many pages, forking costs more than it saves
 CHUNK = 250
-QUEUED = 4           # slices waiting per forked worker
 MAX_ERRORS = 50
 
 
@@ -69,10 +66,6 @@ _shared: tuple[Renderer, list[PageJob], Path, Path | None, dict | None, tuple[st
 _parent = 0                 # the building process (a forked worker sends its CPU counts back)
 
 
-def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-
-
 def render_jobs(renderer: Renderer, jobs: list[PageJob], folder: Path, root: Path | None,
                 progress: Progress, workers: int | None = None, shards: dict | None = None,
                 precompress: tuple[str, ...] = ()) -> Rendered:
@@ -106,36 +99,15 @@ def render_in_process(count: int, progress: Progress) -> Rendered:
 
 
 def render_in_workers(count: int, workers: int, progress: Progress) -> Rendered:
-    """Render with `workers` processes: this one and `workers - 1` forked ones. The parent renders
-    too because a forked worker's memory grows into a copy of every parent object it touches
-    (reference counts are writes): one worker fewer is one copy of the site fewer. Slices are
-    taken in order as processes come free and their results added in order."""
+    """Render with `workers` processes: this one and `workers - 1` forked ones (forking.in_order),
+    the slices' results added in order."""
     result = Rendered()
     slices = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
-    parts: dict[int, Rendered] = {}
-    pending: dict = {}
-    taken = added = 0
-    with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-        while added < len(slices) and len(result.errors) < MAX_ERRORS:
-            # Several slices queued per worker: the parent's own slice can take as long as several of
-            # a worker's (it also takes in the workers' results), and a worker with an empty queue idles.
-            while taken < len(slices) and len(pending) < QUEUED * (workers - 1):
-                pending[taken] = pool.apply_async(render_slice, slices[taken])
-                taken += 1
-            for index in [i for i, waiting in pending.items() if waiting.ready()]:
-                parts[index] = pending.pop(index).get()
-            if taken < len(slices):
-                parts[taken] = render_slice(*slices[taken])
-                taken += 1
-            elif pending:
-                index = min(pending)
-                parts[index] = pending.pop(index).get()
-            while added in parts:
-                result.add(parts.pop(added))
-                progress.advance(slices[added][1] - slices[added][0])
-                added += 1
-        if added < len(slices):
-            pool.terminate()
+    for (start, end), part in zip(slices, in_order(slices, workers, render_slice)):
+        result.add(part)
+        progress.advance(end - start)
+        if len(result.errors) >= MAX_ERRORS:
+            break
     return result
 
 

@@ -53,9 +53,9 @@ def shard_name(column: str, shard: int) -> str:
 
 
 def shard_groups(shards: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
-    """The shards (in site order) cut into groups: the guides' shards together; consecutive one-shard
-    columns together, up to GROUP_SHARDS shards; a column of several shards (more than 800 pages) alone, in groups of
-    BIG_GROUP_SHARDS. Measured at 100,000 records (16 shards of ~700 pages per column): a base of a
+    """The shards (in site order) cut into groups: the guides' shards together; consecutive
+    one-shard columns together, up to GROUP_SHARDS shards; a column of several shards (more than
+    800 pages) alone, in groups of BIG_GROUP_SHARDS. Measured at 100,000 records (16 shards of ~700 pages per column): a base of a
     whole column takes ~17 s to index again, so that the edit which pushed the delta past its bound
     took 21 s; a base of two shards takes ~2 s, and is indexed again at once instead of a delta."""
     columns: dict[str, list[tuple[str, int]]] = {}
